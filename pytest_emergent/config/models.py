@@ -1,0 +1,186 @@
+"""Model specifications: spec strings, the models file, and the merged selection."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from ..scale import ScaleError, parse_scale
+
+
+class ModelConfigError(Exception):
+    """A model that cannot be configured or found; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One configured model, before it is loaded. `params=None` means: count from the weights."""
+
+    name: str
+    backend: str = "hf"
+    path: str | None = None
+    gguf_file: str | None = None
+    revision: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    family: str | None = None
+    traits: tuple[str, ...] = ()
+    params: float | None = None
+    tokens: float | None = None
+    compute: float | None = None
+    step: float | None = None
+    builtin: str | None = None
+    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def header(self) -> dict[str, Any]:
+        """The description of this model that goes into reports before it is loaded."""
+        return {
+            "name": self.name,
+            "backend": self.backend,
+            "family": self.family,
+            "traits": list(self.traits),
+            "location": self.gguf_file and os.path.join(self.path or "", self.gguf_file) or self.path or self.base_url,
+        }
+
+
+KNOWN_FIELDS = {
+    "name", "backend", "path", "gguf_file", "revision", "base_url", "model", "family", "traits",
+    "params", "tokens", "compute", "step", "dtype", "device", "batch_size", "trust_remote_code",
+    "api_key_env",
+}
+_OPTION_FIELDS = {"dtype", "device", "batch_size", "trust_remote_code", "api_key_env"}
+_SCALE_FIELDS = ("params", "tokens", "compute", "step")
+
+
+def parse_spec_string(text: str) -> ModelSpec:
+    """`hf:PATH[@REV]`, `gguf:FILE.gguf`, `openai:BASE_URL#MODEL`, `replay:FILE` into a spec."""
+    kind, sep, rest = text.partition(":")
+    if not sep or not rest:
+        raise ModelConfigError(f"model spec {text!r}: expected 'hf:PATH', 'gguf:FILE.gguf', 'openai:URL#MODEL' or 'replay:FILE'")
+    if kind == "hf":
+        location, _, revision = rest.partition("@")
+        name = Path(location.rstrip("/")).name + (f"@{revision}" if revision else "")
+        return ModelSpec(name=name, backend="hf", path=location, revision=revision or None)
+    if kind == "gguf":
+        if not rest.endswith(".gguf"):
+            raise ModelConfigError(f"model spec {text!r}: a gguf spec names a .gguf file")
+        file = Path(rest)
+        return ModelSpec(name=file.stem, backend="hf", path=str(file.parent), gguf_file=file.name)
+    if kind == "openai":
+        url, _, model = rest.partition("#")
+        if not model:
+            raise ModelConfigError(f"model spec {text!r}: expected 'openai:BASE_URL#MODEL' (the served model name after '#')")
+        return ModelSpec(name=model, backend="openai", base_url=url, model=model)
+    if kind == "replay":
+        return ModelSpec(name=Path(rest).stem, backend="replay", path=rest)
+    raise ModelConfigError(f"model spec {text!r}: unknown kind {kind!r}; expected hf, gguf, openai or replay")
+
+
+def _scale_field(entry: dict, key: str, where: str) -> float | None:
+    value = entry.get(key)
+    if value is None or (key == "params" and value == "auto"):
+        return None
+    try:
+        return parse_scale(value, what=f"{where}: field {key!r}")
+    except ScaleError as exc:
+        raise ModelConfigError(str(exc)) from None
+
+
+def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
+    """One models-file entry into a spec; `where` names the file and entry in errors."""
+    if not isinstance(entry, dict):
+        raise ModelConfigError(f"{where}: expected a mapping with at least 'name', got {type(entry).__name__}")
+    unknown = sorted(set(entry) - KNOWN_FIELDS)
+    if unknown:
+        raise ModelConfigError(f"{where}: unknown field {unknown[0]!r}; known fields: {', '.join(sorted(KNOWN_FIELDS))}")
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ModelConfigError(f"{where}: field 'name' is required (a string)")
+    where = f"{where} ({name})"
+    traits = entry.get("traits") or []
+    if isinstance(traits, str):
+        traits = [traits]
+    if not isinstance(traits, list) or not all(isinstance(t, str) for t in traits):
+        raise ModelConfigError(f"{where}: field 'traits' must be a list of words")
+    path = entry.get("path")
+    if path is not None and entry.get("backend", "hf") in ("hf", "replay"):
+        candidate = base_dir / str(path)
+        path = str(candidate) if candidate.exists() else str(path)
+    scales = {k: _scale_field(entry, k, where) for k in _SCALE_FIELDS}
+    return ModelSpec(
+        name=name.strip(),
+        backend=str(entry.get("backend", "hf")),
+        path=path,
+        gguf_file=entry.get("gguf_file"),
+        revision=entry.get("revision"),
+        base_url=entry.get("base_url"),
+        model=entry.get("model"),
+        family=entry.get("family"),
+        traits=tuple(traits),
+        options={k: entry[k] for k in _OPTION_FIELDS if k in entry},
+        **scales,
+    )
+
+
+def load_models_file(path: Path) -> list[ModelSpec]:
+    """Read a models file: a YAML list of models, or a mapping with a `models` list."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ModelConfigError(f"models file {path}: cannot read it ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise ModelConfigError(f"models file {path}: not valid YAML: {exc}") from None
+    if isinstance(data, dict):
+        data = data.get("models")
+    if not isinstance(data, list):
+        raise ModelConfigError(f"models file {path}: expected a list of models (or a 'models:' list)")
+    specs = [spec_from_entry(entry, f"models file {path}, entry {i + 1}", path.parent) for i, entry in enumerate(data)]
+    seen: set[str] = set()
+    for spec in specs:
+        if spec.name in seen:
+            raise ModelConfigError(f"models file {path}: model name {spec.name!r} appears twice")
+        seen.add(spec.name)
+    return specs
+
+
+def split_selection(values: Iterable[str]) -> list[str]:
+    """Flatten repeated / comma-separated selections, keeping order and dropping repeats."""
+    out: list[str] = []
+    for value in values:
+        for part in str(value).replace("\n", ",").split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+def select_models(
+    selection: list[str],
+    file_specs: list[ModelSpec],
+    builtins: dict[str, ModelSpec],
+    default: str,
+) -> list[ModelSpec]:
+    """Resolve selected names or spec strings; nothing selected means the models file, else `default`."""
+    by_name = {**builtins, **{s.name: s for s in file_specs}}
+    if not selection:
+        return list(file_specs) if file_specs else [by_name[default]]
+    specs: list[ModelSpec] = []
+    for item in selection:
+        if item in by_name:
+            spec = by_name[item]
+        elif ":" in item:
+            spec = parse_spec_string(item)
+        else:
+            known = ", ".join(sorted(by_name))
+            raise ModelConfigError(
+                f"unknown model {item!r}. Known names: {known}. "
+                "Or give a spec: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, openai:BASE_URL#MODEL, replay:FILE"
+            )
+        if any(s.name == spec.name for s in specs):
+            spec = replace(spec, name=f"{spec.name}-{len(specs)}")
+        specs.append(spec)
+    return specs

@@ -1,0 +1,239 @@
+"""pytest hooks: options, markers, parametrization over models, and the outcome rewrite.
+
+Glue only. Nothing here imports torch or transformers; models load when a test first asks.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import scoring
+from .backends import BackendError
+from .config import ModelConfigError, builtin_specs, load_models_file, select_models, split_selection
+from .outcomes import Status, decide_status
+from .pool import with_batch_size
+from .requirements import evaluate_marks, judge
+from .scale import ScaleError, parse_tiers
+from .session import HEADER_KEY, MODEL_KEY, REQUIREMENT_KEY, VERDICT_KEY, EmergentState
+
+STATE_KEY = pytest.StashKey[EmergentState]()
+SCORE_KEY = pytest.StashKey[scoring.ScoreRecord]()
+DEFAULT_MODEL = "smollm2-135m"
+DEFAULT_MODELS_FILE = "emergent-models.yaml"
+
+MARKERS = (
+    "requires_scale(params=None, *, tokens=None, compute=None, step=None, reason=None): "
+    "the scale at which this capability is expected to work; below it a failure is expected",
+    "requires_traits(*traits): traits (instruct, chat, base, code...) the model needs for this capability",
+    "capability(id): explicit capability id (default: the test id without the model)",
+)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("emergent", "capability tests across model scales (pytest-emergent)")
+    group.addoption("--emergent-model", action="append", default=[], dest="emergent_model", metavar="NAME_OR_SPEC",
+                    help="model to run capabilities against (repeatable): a built-in or models-file name, or "
+                         "hf:PATH[@REV], gguf:FILE.gguf. Env EMERGENT_MODELS (comma-separated).")
+    group.addoption("--emergent-models-file", dest="emergent_models_file", metavar="PATH",
+                    help=f"YAML file of models (default: {DEFAULT_MODELS_FILE} when present).")
+    group.addoption("--emergent-json", dest="emergent_json", metavar="PATH",
+                    help="write the run header and one entry per (capability, model) as JSON.")
+    group.addoption("--emergent-strict", action="store_true", default=None, dest="emergent_strict",
+                    help="an early pass (pass below the declared scale) fails the run.")
+    group.addoption("--emergent-batch-size", dest="emergent_batch_size", metavar="N",
+                    help="requests per batched backend call (default 8).")
+    parser.addini("emergent_models", "models to run against (names or spec strings)", type="linelist", default=[])
+    parser.addini("emergent_models_file", "YAML file of models", default="")
+    parser.addini("emergent_json", "path of the JSON report", default="")
+    parser.addini("emergent_strict", "an early pass fails the run", type="bool", default=False)
+    parser.addini("emergent_batch_size", "requests per batched backend call", default="")
+    parser.addini("emergent_tiers", "named scales: 'NAME = 7B' or 'NAME = params:7B tokens:2T' per line",
+                  type="linelist", default=[])
+
+
+def _option(config: pytest.Config, name: str) -> Any:
+    value = config.getoption(name)
+    return value if value not in (None, "", []) else config.getini(name)
+
+
+def _build_state(config: pytest.Config) -> EmergentState:
+    error = None
+    specs: list = []
+    tiers = {}
+    try:
+        tiers = parse_tiers(config.getini("emergent_tiers"))
+    except ScaleError as exc:
+        raise pytest.UsageError(f"pytest-emergent: {exc}") from None
+    selection = split_selection(config.getoption("emergent_model") or [])
+    if not selection and os.environ.get("EMERGENT_MODELS"):
+        selection = split_selection([os.environ["EMERGENT_MODELS"]])
+    if not selection:
+        selection = split_selection(config.getini("emergent_models"))
+    try:
+        file_option = _option(config, "emergent_models_file")
+        models_file = Path(file_option) if file_option else config.rootpath / DEFAULT_MODELS_FILE
+        if file_option and not models_file.is_absolute():
+            models_file = Path(config.invocation_params.dir) / models_file
+        if file_option and not models_file.is_file():
+            raise ModelConfigError(f"models file {models_file} does not exist")
+        file_specs = load_models_file(models_file) if models_file.is_file() else []
+        specs = select_models(selection, file_specs, builtin_specs(), DEFAULT_MODEL)
+        specs = with_batch_size(specs, _option(config, "emergent_batch_size") or None)
+    except (ModelConfigError, ValueError) as exc:
+        error = str(exc)
+    json_option = _option(config, "emergent_json")
+    return EmergentState(
+        config, specs, tiers,
+        strict=bool(_option(config, "emergent_strict")),
+        json_path=Path(json_option).absolute() if json_option else None,
+        selection_error=error,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    state = _build_state(config)
+    config.stash[STATE_KEY] = state
+    config.pluginmanager.register(state, "emergent-state")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    if state is not None:
+        config.pluginmanager.unregister(state)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    marked = any(True for name in ("requires_scale", "requires_traits", "capability")
+                 for _ in metafunc.definition.iter_markers(name))
+    if "model" not in metafunc.fixturenames:
+        if marked:
+            raise pytest.Collector.CollectError(
+                f"{metafunc.definition.nodeid}: requires_scale/requires_traits/capability mark a capability, "
+                "which takes the `model` fixture as an argument"
+            )
+        return
+    state = metafunc.config.stash[STATE_KEY]
+    try:
+        evaluate_marks(metafunc.definition.iter_markers(), state.tiers)
+    except ScaleError as exc:
+        raise pytest.Collector.CollectError(f"{metafunc.definition.nodeid}: {exc}") from None
+    names = state.model_names
+    if names:
+        metafunc.parametrize("model", names, indirect=True, ids=names)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or "model" not in callspec.params:
+        return
+    state = item.config.stash[STATE_KEY]
+    item.stash[MODEL_KEY] = callspec.params["model"]
+    item.stash[REQUIREMENT_KEY] = evaluate_marks(item.iter_markers(), state.tiers)
+
+
+def capability_id(item: pytest.Item) -> str:
+    """The marked id, or the node id with the model's part of the parameter id taken out."""
+    requirement = item.stash[REQUIREMENT_KEY]
+    if requirement.capability:
+        return requirement.capability
+    name = item.stash[MODEL_KEY]
+    base = item.nodeid.split("[", 1)[0]
+    ident = item.callspec.id  # type: ignore[attr-defined]
+    if ident == name:
+        return base
+    if ident.endswith("-" + name):
+        return f"{base}[{ident[: -len(name) - 1]}]"
+    return item.nodeid
+
+
+@pytest.fixture
+def model(request: pytest.FixtureRequest):
+    """The model under test; parametrized over the selected models (test id suffix = model name)."""
+    __tracebackhide__ = True
+    name = getattr(request, "param", None)
+    if name is None:
+        pytest.fail("the `model` fixture has no model: no model is selected (see --emergent-model)", pytrace=False)
+    state = request.config.stash[STATE_KEY]
+    try:
+        loaded = state.pool.get(name)
+    except BackendError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    item = request.node
+    item.stash[VERDICT_KEY] = judge(item.stash[REQUIREMENT_KEY], loaded.scale, loaded.traits)
+    item.stash[HEADER_KEY] = state.model_header(name)
+    return loaded
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item):
+    if MODEL_KEY in item.stash:
+        item.stash[SCORE_KEY] = scoring.begin()
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    try:
+        return (yield)
+    finally:
+        if MODEL_KEY in item.stash:
+            scoring.end()
+
+
+def _status_of(item: pytest.Item, report: pytest.TestReport) -> Status | None:
+    if report.when == "setup":
+        return Status.ERROR if report.failed else Status.SKIP if report.skipped else None
+    if report.when == "teardown":
+        return Status.ERROR if report.failed else None
+    if hasattr(report, "wasxfail"):  # the user's own pytest.mark.xfail
+        return Status.EXPECTED_FAIL if report.skipped else Status.EARLY_PASS
+    if report.skipped:
+        return Status.SKIP
+    verdict = item.stash.get(VERDICT_KEY, None)
+    return decide_status(verdict.meets if verdict else True, report.passed)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report: pytest.TestReport = yield
+    if MODEL_KEY not in item.stash:
+        return report
+    state = item.config.stash[STATE_KEY]
+    status = _status_of(item, report)
+    if status is None:
+        return report
+    verdict = item.stash.get(VERDICT_KEY, None)
+    if status is Status.EXPECTED_FAIL and verdict is not None and not verdict.meets:
+        report.outcome = "skipped"
+        report.wasxfail = verdict.reason
+    elif status is Status.EARLY_PASS and verdict is not None and not verdict.meets:
+        if state.strict:
+            report.outcome = "failed"
+            report.longrepr = f"[early pass, strict] {item.nodeid}: passes below its declared scale ({verdict.reason})"
+        else:
+            report.wasxfail = verdict.reason
+    record = item.stash.get(SCORE_KEY, None)
+    name = item.stash[MODEL_KEY]
+    load_error = state.pool.errors.get(name)
+    report.emergent = {  # type: ignore[attr-defined]
+        "capability": capability_id(item),
+        "nodeid": item.nodeid,
+        "model": name,
+        "status": status.value,
+        "score": record.score if record else None,
+        "threshold": record.threshold if record else None,
+        "metrics": dict(record.metrics) if record else {},
+        "declared": item.stash[REQUIREMENT_KEY].declared(),
+        "reason": verdict.reason if verdict else (load_error or ""),
+        "duration": round(report.duration, 4),
+        "model_header": item.stash.get(HEADER_KEY, None) or state.model_header(name),
+        "load_error": load_error,
+    }
+    return report
