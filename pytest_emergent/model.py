@@ -115,10 +115,11 @@ class Model:
         requests = [LoglikelihoodRequest(c, x) for c, x in context]
         return [r.logprob for r in _unique_call(requests, self.backend.loglikelihood)]
 
-    def choose(self, context, choices):
+    def choose(self, context, choices, *, format=None):
         """The most likely continuation among `choices`; lists of contexts and choice lists give a list."""
         single = isinstance(context, str)
         contexts = [context] if single else list(context)
+        contexts = [self.format_prompt(c, format)[0] for c in contexts]
         option_sets = [list(choices)] if single else [list(c) for c in choices]
         if len(contexts) != len(option_sets):
             raise ValueError("choose: give one list of choices per context")

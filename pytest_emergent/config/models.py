@@ -94,13 +94,13 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
     """One models-file entry into a spec; `where` names the file and entry in errors."""
     if not isinstance(entry, dict):
         raise ModelConfigError(f"{where}: expected a mapping with at least 'name', got {type(entry).__name__}")
-    unknown = sorted(set(entry) - KNOWN_FIELDS)
-    if unknown:
-        raise ModelConfigError(f"{where}: unknown field {unknown[0]!r}; known fields: {', '.join(sorted(KNOWN_FIELDS))}")
     name = entry.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ModelConfigError(f"{where}: field 'name' is required (a string)")
     where = f"{where} ({name})"
+    unknown = sorted(set(entry) - KNOWN_FIELDS)
+    if unknown:
+        raise ModelConfigError(f"{where}: unknown field {unknown[0]!r}; known fields: {', '.join(sorted(KNOWN_FIELDS))}")
     traits = entry.get("traits") or []
     if isinstance(traits, str):
         traits = [traits]

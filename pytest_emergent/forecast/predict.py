@@ -1,0 +1,45 @@
+"""`forecast()`: the one entry point that checks the data, fits, bootstraps and decides."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .bootstrap import bootstrap
+from .curve import Fitter
+from .metric import fit_metric
+from .series import Series
+from .sigmoid import fit_sigmoid
+from .types import ALREADY_PASSING, METHODS, TOO_FEW, TOO_NOISY, Forecast, Point
+from .verdict import decide
+
+_FITTERS: dict[str, Fitter] = {"metric": fit_metric, "sigmoid": fit_sigmoid}
+
+
+def forecast(
+    points: Sequence[Point], threshold: float, method: str = "metric", n_boot: int = 200, seed: int = 0
+) -> Forecast:
+    """Forecast the scale at which the pass rate reaches `threshold`.
+
+    `method="metric"` extrapolates the smooth metric where recorded (else the logit of the pass
+    rate); `method="sigmoid"` is the logistic-in-pass-rate baseline. The interval is a 90%
+    bootstrap interval over `n_boot` refits, reproducible for a given `seed`.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError(f"threshold is a pass rate in (0, 1]; got {threshold!r}")
+    if n_boot < 1:
+        raise ValueError(f"n_boot must be at least 1; got {n_boot!r}")
+    series = Series.of(points)
+    if series.distinct_scales < 3:
+        return Forecast(method, TOO_FEW, None, None, None, f"{series.distinct_scales} distinct scales; 3 are needed")
+    if series.last_pass_rate() >= threshold:
+        largest = f"{10.0**series.x_max:.3g}"
+        return Forecast(method, ALREADY_PASSING, None, None, None, f"passes at the largest scale ({largest})")
+    fitter = _FITTERS[method]
+    try:
+        curve = fitter(series)
+    except (ArithmeticError, ValueError) as error:
+        return Forecast(method, TOO_NOISY, None, None, None, f"the fit failed: {error}")
+    draws = bootstrap(fitter, curve, series, threshold, n_boot, seed)
+    return decide(method, series, threshold, curve, draws)

@@ -1,0 +1,62 @@
+"""From a fit and its bootstrap to a verdict: the rules that keep the forecast conservative.
+
+A crossing is only announced when the trend rises in nearly every refit and the crossing lies
+within a horizon beyond the largest observed scale; past that, a straight-line extrapolation of a
+handful of models is not evidence of anything.
+"""
+
+from __future__ import annotations
+
+from .bootstrap import Draws
+from .curve import Curve
+from .series import Series
+from .types import CROSSING, FALLING, PLATEAU, TOO_NOISY, Forecast
+
+HORIZON_DECADES = 3.0
+INTERVAL = (0.05, 0.95)
+# A direction is believed only when this share of bootstrap refits agrees with it.
+AGREEMENT = 0.9
+
+
+def _scale(log10_value: float) -> str:
+    return f"{10.0**log10_value:.3g}" if log10_value < 300 else f"1e{log10_value:.0f}"
+
+
+def decide(method: str, series: Series, threshold: float, curve: Curve, draws: Draws) -> Forecast:
+    """The verdict for a capability not yet passing at its largest observed scale."""
+    x_max = series.x_max
+    horizon = x_max + HORIZON_DECADES
+    low_q, high_q = (draws.quantile(q) for q in INTERVAL)
+    earliest = 10.0 ** max(low_q, x_max) if low_q <= horizon else None
+    fitted = curve.describe()
+
+    def unresolved(verdict: str, why: str) -> Forecast:
+        return Forecast(method, verdict, None, earliest, None, f"{why} ({fitted})")
+
+    if curve.slope <= 0.0:
+        if draws.share_falling() >= AGREEMENT:
+            return unresolved(FALLING, "pass rate falls with scale")
+        return unresolved(PLATEAU, "no rise with scale")
+    x_hat = curve.crossing(threshold)
+    if x_hat is None or x_hat > horizon:
+        where = "never" if x_hat is None else f"only near {_scale(x_hat)}"
+        return unresolved(
+            PLATEAU,
+            f"the trend reaches {threshold:g} {where}, beyond {HORIZON_DECADES:g} decades past the largest point",
+        )
+    if draws.share_rising() < AGREEMENT:
+        return unresolved(
+            TOO_NOISY, f"only {draws.share_rising():.0%} of bootstrap refits rise; the trend is not established"
+        )
+    predicted = max(x_hat, x_max)
+    note = "" if x_hat > x_max else "; the fit says it should pass already, so expect it at the next size"
+    high = 10.0**high_q if high_q <= horizon else None
+    bound = "" if high is not None else f"; upper end beyond {HORIZON_DECADES:g} decades"
+    return Forecast(
+        method,
+        CROSSING,
+        10.0**predicted,
+        earliest,
+        high,
+        f"reaches {threshold:g} near {_scale(predicted)} ({fitted}){note}{bound}",
+    )

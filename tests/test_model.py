@@ -1,0 +1,89 @@
+"""The model object: list forms, deduplication, framings and choices, over a scripted backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_emergent import Choice, Model, Scale
+from pytest_emergent.backends import Backend, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+
+
+class Scripted(Backend):
+    """Answers from a table; counts what it was asked."""
+
+    def __init__(self, template: str | None = None):
+        self.calls: list[list] = []
+        self.template = template
+
+    def generate(self, requests: list[GenerateRequest]) -> list[str]:
+        self.calls.append(list(requests))
+        return [f"<{r.prompt}>" for r in requests]
+
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        self.calls.append(list(requests))
+        return [Loglikelihood(-float(len(r.continuation)), True, 1) for r in requests]
+
+    def chat_prompt(self, messages):
+        return None if self.template is None else self.template.format(messages[-1]["content"])
+
+    def info(self) -> ModelInfo:
+        return ModelInfo(params=1e6)
+
+
+def make(template: str | None = None) -> tuple[Model, Scripted]:
+    backend = Scripted(template)
+    return Model("scripted", backend, Scale(params=1e6)), backend
+
+
+def test_a_list_of_prompts_is_one_backend_call_with_duplicates_asked_once():
+    model, backend = make()
+    assert model.generate(["a", "b", "a"]) == ["<a>", "<b>", "<a>"]
+    assert len(backend.calls) == 1 and [r.prompt for r in backend.calls[0]] == ["a", "b"]
+
+
+def test_qa_framing_wraps_the_prompt_and_stops_at_a_newline():
+    model, backend = make()
+    model.generate("What is 2 + 3?", format="qa")
+    (request,) = backend.calls[0]
+    assert request.prompt == "Q: What is 2 + 3?\nA:" and request.stop == ("\n",)
+
+
+def test_instruct_framing_uses_the_chat_template_when_there_is_one():
+    model, backend = make(template="[INST]{}[/INST]")
+    model.generate("Say hi", format="instruct")
+    model.generate("Say hi", format="raw")
+    assert [c[0].prompt for c in backend.calls] == ["[INST]Say hi[/INST]", "Say hi"]
+    assert backend.calls[0][0].add_special_tokens is False
+
+
+def test_an_unknown_framing_is_refused():
+    model, _ = make()
+    with pytest.raises(ValueError, match="unknown prompt format 'poem'"):
+        model.generate("x", format="poem")
+
+
+def test_choose_picks_the_most_likely_option_and_reports_the_margin():
+    model, backend = make()
+    choice = model.choose("2 + 3 =", [" 55", " 5", " 555"])
+    assert choice == Choice(1, (" 55", " 5", " 555"), (-3.0, -2.0, -4.0))
+    assert choice.text == " 5" and choice.margin == 1.0
+    assert len(backend.calls) == 1
+
+
+def test_choose_over_many_contexts_is_one_batched_call():
+    model, backend = make()
+    picks = model.choose(["a", "b"], [[" x", " yy"], [" zzz", " w"]])
+    assert [p.text for p in picks] == [" x", " w"]
+    assert len(backend.calls) == 1 and len(backend.calls[0]) == 4
+
+
+def test_chat_without_a_template_falls_back_to_a_plain_transcript():
+    model, backend = make()
+    model.chat([{"role": "user", "content": "hi"}])
+    assert backend.calls[0][0].prompt == "User: hi\nAssistant:"
+
+
+def test_loglikelihood_takes_one_pair_or_a_list():
+    model, _ = make()
+    assert model.loglikelihood("ctx", " abc") == -4.0
+    assert model.loglikelihood([("ctx", " a"), ("ctx", " ab")]) == [-2.0, -3.0]
