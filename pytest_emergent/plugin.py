@@ -145,7 +145,10 @@ def capability_id(item: pytest.Item) -> str:
         return requirement.capability
     name = item.stash[MODEL_KEY]
     base = item.nodeid.split("[", 1)[0]
-    ident = item.callspec.id  # type: ignore[attr-defined]
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:
+        return item.nodeid
+    ident = callspec.id
     if ident == name:
         return base
     if ident.endswith("-" + name):
@@ -160,12 +163,22 @@ def model(request: pytest.FixtureRequest):
     name = getattr(request, "param", None)
     if name is None:
         pytest.fail("the `model` fixture has no model: no model is selected (see --emergent-model)", pytrace=False)
-    state = request.config.stash[STATE_KEY]
+    return attach_model(request.node, name)
+
+
+def attach_model(item: pytest.Item, name: str):
+    """Load (or reuse) the model for an item and judge it against the item's requirement.
+
+    Any item kind can call this during setup (Python tests through the fixture, YAML spec
+    items directly); the outcome rewrite then applies to it. A load failure fails the setup
+    with one line, no traceback.
+    """
+    __tracebackhide__ = True
+    state = item.config.stash[STATE_KEY]
     try:
         loaded = state.pool.get(name)
     except BackendError as exc:
         pytest.fail(str(exc), pytrace=False)
-    item = request.node
     item.stash[VERDICT_KEY] = judge(item.stash[REQUIREMENT_KEY], loaded.scale, loaded.traits)
     item.stash[HEADER_KEY] = state.model_header(name)
     return loaded
