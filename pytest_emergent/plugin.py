@@ -53,6 +53,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("emergent_batch_size", "requests per batched backend call", default="")
     parser.addini("emergent_tiers", "named scales: 'NAME = 7B' or 'NAME = params:7B tokens:2T' per line",
                   type="linelist", default=[])
+    parser.addini("emergent_specs", "globs (relative to the rootdir) of YAML capability spec files",
+                  type="linelist", default=["capability_specs/**/*.yaml"])
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -92,6 +94,14 @@ def _build_state(config: pytest.Config) -> EmergentState:
         json_path=Path(json_option).absolute() if json_option else None,
         selection_error=error,
     )
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix not in (".yaml", ".yml"):
+        return None
+    from .specs.collect import collect_file
+
+    return collect_file(file_path, parent)
 
 
 def pytest_configure(config: pytest.Config) -> None:

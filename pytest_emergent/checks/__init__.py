@@ -1,0 +1,42 @@
+"""Graders of spec cases: text checks, choice, python, code (sandboxed), similar, judge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..specs.types import CheckSpec, Rendered
+from .base import Evidence, Grade, normalize
+from .choice import grade_choice
+from .code import extract_code, grade_code
+from .judge import grade_judge, judge_prompt, parse_score
+from .python_check import grade_python
+from .text import first_number, grade_text
+
+TEXT_CHECKS = ("exact", "contains", "starts_with", "regex", "number")
+
+
+def grade_cases(check: CheckSpec, cases: list[Rendered], evidence: list[Evidence], folder: Path) -> list[Grade]:
+    """Grade every case of one item; `folder` is the spec file's folder (for python checks)."""
+    if check.type == "similar":
+        from .similar import grade_similar
+
+        return grade_similar(check, cases, evidence)
+    out = []
+    for case, ev in zip(cases, evidence):
+        if check.type in TEXT_CHECKS:
+            out.append(grade_text(check, case, ev))
+        elif check.type == "choice":
+            out.append(grade_choice(check, case, ev))
+        elif check.type == "python":
+            out.append(grade_python(check, case, ev, folder))
+        elif check.type == "code":
+            out.append(grade_code(check, case, ev))
+        elif check.type == "judge":
+            out.append(grade_judge(check, case, ev))
+        else:
+            raise ValueError(f"unknown check {check.type!r}")
+    return out
+
+
+__all__ = ["Evidence", "Grade", "extract_code", "first_number", "grade_cases", "judge_prompt", "normalize",
+           "parse_score"]

