@@ -1,30 +1,236 @@
-"""The `emergent` command: lists models for now (`emergent models`)."""
+"""The `emergent` command: the ledger without a test session (history, diff, report, import, models).
+
+`emergent diff` exits 1 when something regressed, so a CI job can gate on it; every other
+failure (an unknown run, a bad file) exits 2 with one line that names what is wrong.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+import warnings
+from pathlib import Path
+from typing import Any
 
-from .config import BUILTINS, ModelConfigError, check_available
+from .config import BUILTINS, ModelConfigError, ModelSpec, check_available, load_models_file
+from .ledger import (
+    DEFAULT_FOLDER,
+    ImportFormatError,
+    ImportOptions,
+    Ledger,
+    LedgerError,
+    assign_changes,
+    check_record,
+    checkpoints_of,
+    diff,
+    format_diff,
+    format_history,
+    history,
+    import_file,
+)
+from .report.html import write_html
+from .report.markdown import render_markdown, write_markdown
+from .scale import ScaleError, ScaleRequirement, format_number, parse_scale
 
 
-def _models(_args: argparse.Namespace) -> int:
+class UsageProblem(Exception):
+    """A bad command line; printed as one line, exit status 2."""
+
+
+def resolve_run(ledger: Ledger, ref: str) -> dict[str, Any]:
+    """A run by id or id prefix, `latest`, `latest~N` (N runs before the latest), or a JSON file path."""
+    if ref == "latest" or ref.startswith("latest~"):
+        back = ref.partition("~")[2] or "0"
+        runs = ledger.runs()
+        if not back.isdigit() or int(back) >= len(runs):
+            raise LedgerError(f"ledger {ledger.folder}: {ref!r} does not name a run ({len(runs)} runs recorded)")
+        return runs[-1 - int(back)]
+    path = Path(ref)
+    if ref.endswith(".json") and path.is_file():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise LedgerError(f"{path}: cannot read it as JSON ({exc})") from None
+        problem = check_record(data)
+        if problem:
+            raise LedgerError(f"{path}: not a run record: {problem}")
+        data.setdefault("run_id", path.stem)
+        return data
+    return ledger.get(ref)
+
+
+def _history(args: argparse.Namespace) -> int:
+    runs = Ledger(args.ledger).runs()
+    if not runs:
+        raise LedgerError(f"ledger {args.ledger}: no runs recorded (run pytest with --emergent-ledger, or emergent import)")
+    table = history(runs, args.capability, args.family)
+    print(format_history(table))
+    return 0
+
+
+def _runs(args: argparse.Namespace) -> int:
+    for run in Ledger(args.ledger).runs():
+        models = ", ".join(m.get("name", "?") for m in run.get("models", []))
+        changes = [r.get("change") for r in run.get("results", [])]
+        print(f"{run['run_id']}  {run.get('started') or '':25}  {len(changes):4} results  "
+              f"{changes.count('regressed')} regressed  {changes.count('lit-up')} lit up  {models}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    ledger = Ledger(args.ledger)
+    result = diff(resolve_run(ledger, args.a), resolve_run(ledger, args.b))
+    print(format_diff(result, verbose=args.verbose))
+    return 1 if result.has_regressions else 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    ledger = Ledger(args.ledger)
+    runs = ledger.runs()
+    focus = resolve_run(ledger, args.run) if args.run else (runs[-1] if runs else None)
+    if focus is None:
+        raise LedgerError(f"ledger {args.ledger}: no runs recorded, nothing to report")
+    if args.md:
+        write_markdown(args.md, focus)
+        print(f"wrote {args.md}")
+    if args.html:
+        write_html(args.html, runs, focus)
+        print(f"wrote {args.html}")
+    if not args.md and not args.html:
+        print(render_markdown(focus))
+    return 0
+
+
+def _scale_option(value: str | None, what: str) -> float | None:
+    return None if value is None else parse_scale(value, what=what)
+
+
+def _order(document: dict[str, Any]) -> tuple:
+    """Family, then step and size of an imported run's one model."""
+    (checkpoint,) = checkpoints_of(document).values()
+    return (checkpoint.family, checkpoint.key[:2])
+
+
+def _import(args: argparse.Namespace) -> int:
+    if len(args.files) > 1 and (args.params or args.model or args.step):
+        raise UsageProblem("--params, --model and --step describe one file: import such files one at a time")
+    requires = ScaleRequirement(params=_scale_option(args.requires_scale, "--requires-scale"))
+    options = ImportOptions(family=args.family, model=args.model, params=_scale_option(args.params, "--params"),
+                            step=_scale_option(args.step, "--step"), threshold=args.threshold, requires=requires,
+                            metric=args.metric)
+    # Every file is read before any is written; then smaller checkpoints go first, so each file
+    # finds its baseline among the others whatever order the shell listed them in.
+    documents = [(path, import_file(path, options)) for path in args.files]
+    documents.sort(key=lambda item: _order(item[1]))
+    ledger = Ledger(args.ledger)
+    earlier = ledger.runs()
+    for path, document in documents:
+        assign_changes(document, earlier, args.baseline)
+        run_id = ledger.write(document)
+        earlier.append(document)
+        model = document["models"][0]
+        params = format_number(model["scale"]["params"]) if model["scale"]["params"] else "size unknown"
+        print(f"{path}: {model['name']} (family {model['family']}, {params}), "
+              f"{len(document['results'])} capabilities → run {run_id}")
+    return 0
+
+
+def availability(spec: ModelSpec) -> str:
+    """Whether a configured model can be loaded here, from cheap checks only (nothing is loaded)."""
+    if spec.builtin:
+        check_available(spec.builtin)
+        return "available"
+    if spec.backend == "openai":
+        return f"served at {spec.base_url} (not checked)"
+    if spec.backend not in ("hf", "replay"):
+        return f"backend {spec.backend} (not checked)"
+    location = Path(spec.path or "") / (spec.gguf_file or "")
+    if spec.path and location.exists():
+        return f"available ({location})"
+    if spec.backend == "hf" and spec.path and not spec.gguf_file and spec.path.count("/") == 1:
+        hub = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME") or Path.home() / ".cache/huggingface") / "hub")
+        if (hub / f"models--{spec.path.replace('/', '--')}").is_dir():
+            return "available (hub cache)"
+        return f"not found: no folder {spec.path} and not in the hub cache {hub}"
+    return f"not found: {location}"
+
+
+def _models(args: argparse.Namespace) -> int:
     for name, builtin in BUILTINS.items():
         try:
             check_available(name)
             state = "available"
         except ModelConfigError:
             state = f"not installed ({builtin.install})"
-        print(f"{name:16} {builtin.description:36} {state}")
+        print(f"{name:16} {'built-in':10} {builtin.description:36} {state}")
+    path = Path(args.models_file) if args.models_file else Path("emergent-models.yaml")
+    if args.models_file or path.is_file():
+        for spec in load_models_file(path):
+            try:
+                state = availability(spec)
+            except ModelConfigError as exc:
+                state = f"not available: {exc}"
+            scale = format_number(spec.params) if spec.params else "params auto"
+            print(f"{spec.name:16} {spec.backend:10} {(spec.family or '-') + ', ' + scale:36} {state}")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="emergent", description="pytest-emergent: capability tests across model scales")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("models", help="list the built-in models and whether each is installed").set_defaults(func=_models)
+
+    def command(name: str, func, help: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help, description=help)
+        cmd.set_defaults(func=func)
+        if name != "models":
+            cmd.add_argument("--ledger", default=DEFAULT_FOLDER, metavar="DIR", help=f"ledger folder (default {DEFAULT_FOLDER})")
+        return cmd
+
+    cmd = command("history", _history, "capability × checkpoint table over every run in the ledger")
+    cmd.add_argument("capability", nargs="?", help="a capability id, a glob (arith/*) or a part of ids")
+    cmd.add_argument("--family", help="only this model family")
+    command("runs", _runs, "list the runs in the ledger, oldest first")
+    cmd = command("diff", _diff, "what lit up and what regressed from run A to run B; exit 1 on regressions")
+    cmd.add_argument("a", help="run id (or prefix), latest, latest~N, or a JSON report file")
+    cmd.add_argument("b", help="the newer run, same forms")
+    cmd.add_argument("-v", "--verbose", action="store_true", help="also list new, missing and unchanged results")
+    cmd = command("report", _report, "write the Markdown and HTML reports of a run (default: the latest)")
+    cmd.add_argument("--md", metavar="PATH", help="Markdown report (printed when neither --md nor --html is given)")
+    cmd.add_argument("--html", metavar="PATH", help="self-contained HTML report with emergence plots")
+    cmd.add_argument("--run", metavar="ID", help="the run shown in the matrix (default: the latest)")
+    cmd = command("import", _import, "record lm-evaluation-harness results or BIG-bench score files as ledger runs")
+    cmd.add_argument("files", nargs="+", metavar="FILE")
+    cmd.add_argument("--family", help="model family (default: the model name without its size)")
+    cmd.add_argument("--model", help="model name (default: from the file)")
+    cmd.add_argument("--params", help="model size, e.g. 1.3B (default: from the file or the model name)")
+    cmd.add_argument("--step", help="training step of the checkpoint")
+    cmd.add_argument("--threshold", type=float, help="a score at or above it passes (default: keep scores, status skip)")
+    cmd.add_argument("--requires-scale", metavar="PARAMS", help="declared scale: below it a failure is expected-fail")
+    cmd.add_argument("--metric", help="metric to use as the score (default: acc, exact_match, …; BIG-bench: preferred)")
+    cmd.add_argument("--baseline", default="latest", help="latest (default), none, or a run id")
+    cmd = command("models", _models, "list built-in and configured models and whether each is available")
+    cmd.add_argument("--models-file", metavar="PATH", help="models file (default: emergent-models.yaml when present)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = int(args.func(args))
+        except BrokenPipeError:  # `emergent history | head`: the reader has all it wants
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
+            status = 0
+        except (LedgerError, ImportFormatError, ModelConfigError, ScaleError, UsageProblem, OSError) as exc:
+            print(f"emergent {args.command}: error: {exc}", file=sys.stderr)
+            status = 2
+    for warning in caught:
+        print(f"emergent {args.command}: warning: {warning.message}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

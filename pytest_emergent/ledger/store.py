@@ -1,0 +1,169 @@
+"""The ledger folder: one JSON record per run, written atomically, read back tolerantly.
+
+A run killed halfway must never cost an earlier record, so a record is written to a
+temporary file in the same folder, flushed to disk, then renamed into place. Reading skips
+(and warns about) a file that is not a readable record, and never touches it: a person may
+want to look at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..outcomes import Status
+from ..results import SCHEMA_VERSION
+
+_STATUSES = {s.value for s in Status}
+_last_stamp: list[dt.datetime] = []
+
+
+class LedgerError(Exception):
+    """A ledger request that cannot be met; the message names the folder or the run."""
+
+
+class LedgerWarning(UserWarning):
+    """A ledger file that is not a readable record; it is skipped, never changed."""
+
+
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """UTC time to the millisecond plus a random suffix: sorts by creation, never collides.
+
+    Ids made by one process are strictly increasing even within one millisecond, so runs
+    imported in one command keep their order.
+    """
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    stamp = stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
+    if _last_stamp and stamp <= _last_stamp[0]:
+        stamp = _last_stamp[0] + dt.timedelta(milliseconds=1)
+    _last_stamp[:] = [stamp]
+    return f"{stamp:%Y%m%dT%H%M%S}.{stamp.microsecond // 1000:03d}Z-{secrets.token_hex(3)}"
+
+
+def check_record(data: Any) -> str | None:
+    """Why `data` is not a run record this version can read, or None when it is."""
+    if not isinstance(data, dict):
+        return f"expected a JSON object, got {type(data).__name__}"
+    version = data.get("schema_version")
+    if not isinstance(version, int):
+        return "no integer 'schema_version'"
+    if version > SCHEMA_VERSION:
+        return f"schema_version {version} is newer than this pytest-emergent reads ({SCHEMA_VERSION}); upgrade it"
+    results = data.get("results")
+    if not isinstance(results, list):
+        return "no 'results' list"
+    for i, result in enumerate(results):
+        if not isinstance(result, dict) or not isinstance(result.get("capability"), str) \
+                or not isinstance(result.get("model"), str):
+            return f"results[{i}] lacks 'capability' or 'model'"
+        if result.get("status") not in _STATUSES:
+            return f"results[{i}] has unknown status {result.get('status')!r}"
+    if not isinstance(data.get("models", []), list):
+        return "'models' is not a list"
+    return None
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); harmless where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class Ledger:
+    """Run records in one folder, one `<run_id>.json` each."""
+
+    def __init__(self, folder: Path | str):
+        self.folder = Path(folder)
+
+    def __repr__(self) -> str:
+        return f"Ledger({str(self.folder)!r})"
+
+    def path_of(self, run_id: str) -> Path:
+        return self.folder / f"{run_id}.json"
+
+    def write(self, document: dict[str, Any]) -> str:
+        """Store `document` as a new run (sets `run_id` when missing, and `schema_version`)."""
+        document.setdefault("run_id", new_run_id())
+        document["schema_version"] = SCHEMA_VERSION
+        run_id = str(document["run_id"])
+        if not run_id or "/" in run_id or os.sep in run_id or run_id.startswith("."):
+            raise LedgerError(f"ledger {self.folder}: run id {run_id!r} cannot name a file")
+        problem = check_record(document)
+        if problem:
+            raise LedgerError(f"ledger {self.folder}: run {run_id} is not a valid record: {problem}")
+        final = self.path_of(run_id)
+        if final.exists():
+            raise LedgerError(f"ledger {self.folder}: run {run_id} is already recorded ({final}); a record is never overwritten")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{run_id}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(document, handle, indent=1)
+                handle.write("\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, final)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        _fsync_folder(self.folder)
+        return run_id
+
+    def _read(self, path: Path) -> dict[str, Any] | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            problem = f"cannot be read as JSON ({exc})"
+        else:
+            problem = check_record(data)
+        if problem:
+            warnings.warn(f"ledger record {path} skipped: {problem}; the file is left as it is",
+                          LedgerWarning, stacklevel=3)
+            return None
+        data.setdefault("run_id", path.stem)
+        return data
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Every readable record, oldest first (by start time, then run id)."""
+        if not self.folder.is_dir():
+            return []
+        records = []
+        for path in sorted(self.folder.glob("*.json")):
+            if path.name.startswith("."):  # temporary files of writes in progress or killed
+                continue
+            record = self._read(path)
+            if record is not None:
+                records.append(record)
+        return sorted(records, key=lambda r: (str(r.get("started") or ""), str(r["run_id"])))
+
+    def run_ids(self) -> list[str]:
+        return [str(r["run_id"]) for r in self.runs()]
+
+    def get(self, run_id: str) -> dict[str, Any]:
+        """The run with this id, or the only one whose id starts with it."""
+        runs = self.runs()
+        exact = [r for r in runs if r["run_id"] == run_id]
+        matches = exact or [r for r in runs if str(r["run_id"]).startswith(run_id)]
+        if len(matches) == 1:
+            return matches[0]
+        known = ", ".join(str(r["run_id"]) for r in (matches or runs)) or "none"
+        what = "matches several runs" if matches else "is not a run"
+        raise LedgerError(f"ledger {self.folder}: {run_id!r} {what}; known runs: {known}")
+
+    def latest(self) -> dict[str, Any] | None:
+        runs = self.runs()
+        return runs[-1] if runs else None

@@ -1,0 +1,167 @@
+"""The HTML report: one self-contained file (inline CSS and SVG, nothing fetched, no script).
+
+It has to open from a CI artifact on any machine, so nothing in it points outside the file.
+The matrix shows one run; the plots show every run: per capability, score against scale on
+a log axis, one line per family, with the declared scale drawn where the capability should
+start to work, which is the picture the whole tool is about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from ..ledger.curves import Curves, curves
+from ..scale import format_number
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
+W, H, LEFT, RIGHT, TOP, BOTTOM = 380, 230, 46, 14, 12, 40
+
+CSS = """
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1b1f24;background:#fff}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}.meta{color:#57606a}
+table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;
+vertical-align:top}th{background:#f6f8fa}td.cap{font-family:ui-monospace,monospace;font-size:12px}
+.s-pass{background:#dafbe1}.s-early-pass{background:#b6f2ff;font-weight:600}.s-fail{background:#ffd8d3;font-weight:600}
+.s-expected-fail{background:#fff8c5}.s-skip{background:#f6f8fa;color:#57606a}.s-error{background:#ffb8b0}
+.chg{display:inline-block;margin-left:4px;padding:0 5px;border-radius:8px;font-size:11px;color:#fff}
+.lit-up{background:#1a7f37}.regressed{background:#cf222e}
+.plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}
+figure{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:8px}figcaption{font-family:ui-monospace,monospace;
+font-size:12px;margin-bottom:4px;overflow-wrap:anywhere}.legend span{margin-right:12px;font-size:12px}
+.legend i{display:inline-block;width:14px;height:3px;margin-right:4px;vertical-align:middle}
+svg text{font:11px system-ui,sans-serif;fill:#57606a}
+"""
+
+
+def _score(value: Any) -> str:
+    return f" {value:.3g}" if isinstance(value, (int, float)) else ""
+
+
+def _cell(result: dict[str, Any] | None) -> str:
+    if result is None:
+        return "<td>–</td>"
+    change = result.get("change")
+    badge = f'<span class="chg {change}">{escape(change)}</span>' if change in ("lit-up", "regressed") else ""
+    base = result.get("baseline") or {}
+    tip = f"baseline: {base.get('status')} ({base.get('model')})" if base else "no baseline"
+    reason = f"; {result['reason']}" if result.get("reason") else ""
+    return (f'<td class="s-{escape(result["status"])}" title="{escape(tip + reason)}">'
+            f'{escape(result["status"])}{_score(result.get("score"))}{badge}</td>')
+
+
+def _matrix(document: dict[str, Any]) -> str:
+    results = document.get("results", [])
+    listed = [m["name"] for m in document.get("models", []) if isinstance(m, dict) and m.get("name")]
+    models = list(dict.fromkeys([*listed, *(r["model"] for r in results)]))
+    scale = {m["name"]: (m.get("scale") or {}).get("params") for m in document.get("models", []) if isinstance(m, dict)}
+    table = {(r["capability"], r["model"]): r for r in results}
+    heads = "".join(f"<th>{escape(m)}" + (f"<br><small>{format_number(scale[m])}</small>" if scale.get(m) else "")
+                    + "</th>" for m in models)
+    news = sorted({r["capability"] for r in results},
+                  key=lambda c: (not any(table.get((c, m), {}).get("change") in ("regressed", "lit-up") for m in models), c))
+    rows = "".join(f'<tr><td class="cap">{escape(c)}</td>' + "".join(_cell(table.get((c, m))) for m in models) + "</tr>"
+                   for c in news)
+    return f'<table class="matrix"><tr><th>capability</th>{heads}</tr>{rows}</table>'
+
+
+def _log_range(values: list[float]) -> tuple[float, float]:
+    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    return (low - 0.5, high + 0.5) if low == high else (low, high)
+
+
+def _y_range(values: list[float]) -> tuple[float, float]:
+    if values and min(values) >= 0 and max(values) <= 1:
+        return 0.0, 1.0
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.1 or abs(high) * 0.1 or 1.0
+    return low - pad, high + pad
+
+
+def _plot(curve: Curves, colours: dict[str, str]) -> str:
+    """One SVG: log10 scale on x, score on y, one polyline per family, declared scale dashed."""
+    points = [p for series in curve.series.values() for p in series]
+    xs = [p.x for p in points] + ([curve.declared] if curve.declared else [])
+    ys = [p.y for p in points] + ([curve.threshold] if curve.threshold is not None else [])
+    (x0, x1), (y0, y1) = _log_range(xs), _y_range(ys)
+    px = lambda x: LEFT + (math.log10(x) - x0) / (x1 - x0) * (W - LEFT - RIGHT)  # noqa: E731
+    py = lambda y: H - BOTTOM - (y - y0) / (y1 - y0) * (H - TOP - BOTTOM)  # noqa: E731
+    parts = [f'<rect x="{LEFT}" y="{TOP}" width="{W - LEFT - RIGHT}" height="{H - TOP - BOTTOM}" fill="#fff" stroke="#d0d7de"/>']
+    for k in range(math.ceil(x0), math.floor(x1) + 1):
+        x = px(10.0**k)
+        parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" stroke="#eaeef2"/>'
+                     f'<text x="{x:.1f}" y="{H - BOTTOM + 14}" text-anchor="middle">{format_number(10.0**k)}</text>')
+    for i in range(5):
+        y = y0 + (y1 - y0) * i / 4
+        parts.append(f'<line x1="{LEFT}" y1="{py(y):.1f}" x2="{W - RIGHT}" y2="{py(y):.1f}" stroke="#eaeef2"/>'
+                     f'<text x="{LEFT - 4}" y="{py(y) + 4:.1f}" text-anchor="end">{y:.3g}</text>')
+    parts.append(f'<text x="{(LEFT + W - RIGHT) / 2}" y="{H - 6}" text-anchor="middle">{curve.axis} (log scale)</text>')
+    if curve.declared:
+        x = px(curve.declared)
+        label = format_number(curve.declared, curve.axis)
+        parts.append(f'<line class="declared" x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{H - BOTTOM}" stroke="#6e7781" '
+                     f'stroke-width="1.5" stroke-dasharray="5 4"/><text x="{x + 4:.1f}" y="{H - BOTTOM - 5}">'
+                     f'declared {escape(label)}</text>')
+    if curve.threshold is not None:
+        y = py(curve.threshold)
+        parts.append(f'<line class="threshold" x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="#bf8700" '
+                     f'stroke-dasharray="2 3"/><text x="{W - RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end">'
+                     f'threshold {curve.threshold:.3g}</text>')
+    for family, series in curve.series.items():
+        colour = colours[family]
+        path = " ".join(f"{px(p.x):.1f},{py(p.y):.1f}" for p in series)
+        parts.append(f'<polyline class="family" data-family="{escape(family)}" points="{path}" fill="none" '
+                     f'stroke="{colour}" stroke-width="2"/>')
+        for p in series:
+            fill = colour if p.status.passed else "#fff"
+            parts.append(f'<circle cx="{px(p.x):.1f}" cy="{py(p.y):.1f}" r="3.5" fill="{fill}" stroke="{colour}" '
+                         f'stroke-width="1.5"><title>{escape(p.model)}: {p.y:.3g} ({p.status.value})</title></circle>')
+    svg = f'<svg width="{W}" height="{H}" viewBox="0 0 {W} {H}">{"".join(parts)}</svg>'
+    legend = "".join(f'<span><i style="background:{colours[f]}"></i>{escape(f)}</span>' for f in curve.series)
+    return f'<figure><figcaption>{escape(curve.capability)}</figcaption>{svg}<div class="legend">{legend}</div></figure>'
+
+
+def _news(document: dict[str, Any]) -> str:
+    items = []
+    for change, title in (("regressed", "Regressed"), ("lit-up", "Lit up")):
+        rows = [r for r in document.get("results", []) if r.get("change") == change]
+        if rows:
+            lis = "".join(f"<li><code>{escape(r['capability'])}</code> on {escape(r['model'])}: "
+                          f"{escape(r['status'])}{_score(r.get('score'))} (was {escape(str((r.get('baseline') or {}).get('status')))})</li>"
+                          for r in rows)
+            items.append(f'<h2 class="{change}-list">{title} ({len(rows)})</h2><ul>{lis}</ul>')
+    return "".join(items)
+
+
+def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = None) -> str:
+    """The report over `documents` (oldest first); the matrix shows `focus`, by default the latest."""
+    focus = focus if focus is not None else (documents[-1] if documents else None)
+    if focus is not None and all(d is not focus and d.get("run_id") != focus.get("run_id") for d in documents):
+        documents = [*documents, focus]
+    drawn = [c for c in curves(documents) if c.series]
+    families = sorted({f for c in drawn for f in c.series})
+    colours = {f: PALETTE[i % len(PALETTE)] for i, f in enumerate(families)}
+    when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    body = ['<h1>pytest-emergent report</h1>',
+            f'<p class="meta">{len(documents)} runs in the ledger · generated {escape(when)}</p>']
+    if focus is not None:
+        results = focus.get("results", [])
+        changes = {c: sum(r.get("change") == c for r in results) for c in ("regressed", "lit-up")}
+        body += [f'<h2>Run {escape(str(focus.get("run_id") or ""))}</h2>',
+                 f'<p class="meta">started {escape(str(focus.get("started") or "unknown"))} · '
+                 f'{changes["regressed"]} regressed · {changes["lit-up"]} lit up · {len(results)} results</p>',
+                 _news(focus), _matrix(focus)]
+    body.append(f"<h2>Emergence: score against scale ({len(drawn)} capabilities)</h2>")
+    body.append('<div class="plots">' + "".join(_plot(c, colours) for c in drawn) + "</div>" if drawn
+                else "<p>No result with a known scale to plot.</p>")
+    return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>pytest-emergent report</title>'
+            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+def write_html(path: Path | str, documents: list[dict[str, Any]], focus: dict[str, Any] | None = None) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(documents, focus), encoding="utf-8")

@@ -1,0 +1,123 @@
+"""The Markdown report: news first (what regressed, what lit up), then the full matrix.
+
+It is what a reviewer reads in a GitHub job summary, so the top lines alone must say
+whether the new checkpoint broke something and what it gained.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from ..outcomes import Status
+from ..results import ModelHeader, Result, count_statuses, ordered_models
+from ..scale import format_number
+
+_MARK = {"lit-up": "▲ lit up", "regressed": "▼ regressed"}
+_ICON = {"pass": "✅", "early-pass": "🌱", "fail": "❌", "expected-fail": "⏳", "skip": "⏭", "error": "💥"}
+
+
+def _escape(text: Any) -> str:
+    """Table-safe text: pipes and newlines would break the row."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _score(value: Any) -> str:
+    return "" if not isinstance(value, (int, float)) else f" {value:.3g}"
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _cell(result: dict[str, Any] | None) -> str:
+    if result is None:
+        return "–"
+    text = f"{_ICON.get(result['status'], '')} {result['status']}{_score(result.get('score'))}"
+    mark = _MARK.get(result.get("change") or "")
+    return _escape(text + (f" **{mark}**" if mark else ""))
+
+
+def _was(result: dict[str, Any]) -> str:
+    base = result.get("baseline")
+    if not base:
+        return "–"
+    run = f", run `{str(base.get('run_id') or '')[:19]}`" if base.get("run_id") else ""
+    return _escape(f"{base.get('status')}{_score(base.get('score'))} ({base.get('model')}{run})")
+
+
+def _news(title: str, rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return []
+    lines = [f"### {title} ({len(rows)})", "", "| capability | model | now | baseline |", "|---|---|---|---|"]
+    for r in rows:
+        now = f"{r['status']}{_score(r.get('score'))}"
+        lines.append(f"| `{_escape(r['capability'])}` | {_escape(r['model'])} | {_escape(now)} | {_was(r)} |")
+    return [*lines, ""]
+
+
+def _headers(document: dict[str, Any]) -> dict[str, ModelHeader]:
+    return {m["name"]: ModelHeader.from_dict({"backend": "", **m}) for m in document.get("models", [])
+            if isinstance(m, dict) and m.get("name")}
+
+
+def _title(name: str, header: ModelHeader | None) -> str:
+    if header is None:
+        return _escape(name)
+    scale = [format_number(header.scale["params"])] if header.scale.get("params") else []
+    if header.scale.get("step") is not None:
+        scale.append(f"step {format_number(header.scale['step'], 'step')}")
+    return _escape(name + (f" ({', '.join(scale)})" if scale else ""))
+
+
+def render_markdown(document: dict[str, Any]) -> str:
+    """The whole report of one run document (with `change` filled in by the ledger)."""
+    results: list[dict[str, Any]] = document.get("results", [])
+    regressed = [r for r in results if r.get("change") == "regressed"]
+    lit_up = [r for r in results if r.get("change") == "lit-up"]
+    early = [r for r in results if r["status"] == Status.EARLY_PASS.value and r.get("change") != "lit-up"]
+    headers = _headers(document)
+    records = [Result.from_dict({"nodeid": "", **r}) for r in results]
+    models = ordered_models(headers, records)
+    capabilities = sorted({r["capability"] for r in results})
+    verdict = "❌ regressions" if regressed else "✅ no regressions"
+    lines = [f"## pytest-emergent: {verdict}, {len(lit_up)} lit up", ""]
+    about = [f"run `{document['run_id']}`" if document.get("run_id") else "",
+             f"started {document['started']}" if document.get("started") else "",
+             f"commit `{str(document['git_commit'])[:10]}`" if document.get("git_commit") else "",
+             f"{_count(len(capabilities), 'capability', 'capabilities')} × {_count(len(models), 'model', 'models')}"]
+    lines += [" · ".join(a for a in about if a), ""]
+    lines += _news("Regressed", regressed) + _news("Lit up", lit_up)
+    lines += _news("Early passes (working below the declared scale)", early)
+    lines += ["### Capability × model", "", "| capability | " + " | ".join(_title(m, headers.get(m)) for m in models) + " |",
+              "|---" * (len(models) + 1) + "|"]
+    table = {(r["capability"], r["model"]): r for r in results}
+    for capability in capabilities:
+        cells = " | ".join(_cell(table.get((capability, m))) for m in models)
+        lines.append(f"| `{_escape(capability)}` | {cells} |")
+    counts = count_statuses(records)
+    changes: dict[str, int] = {}
+    for r in results:
+        changes[r.get("change") or "new"] = changes.get(r.get("change") or "new", 0) + 1
+    lines += ["", "**Summary:** " + ", ".join(f"{n} {s.value}" for s, n in counts.items() if n),
+              "", "**Changes:** " + ", ".join(f"{changes[c]} {c}" for c in ("regressed", "lit-up", "unchanged", "new")
+                                               if changes.get(c)), ""]
+    return "\n".join(lines)
+
+
+def write_markdown(path: Path | str, document: dict[str, Any]) -> None:
+    """Write the report to `path`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_markdown(document), encoding="utf-8")
+
+
+def append_step_summary(document: dict[str, Any], environ: dict[str, str] | None = None) -> Path | None:
+    """Append the report to `$GITHUB_STEP_SUMMARY` when it is set (GitHub shows it on the run page)."""
+    target = (environ if environ is not None else os.environ).get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return None
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(render_markdown(document) + "\n")
+    return Path(target)
