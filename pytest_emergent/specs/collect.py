@@ -80,12 +80,39 @@ class SpecFile(pytest.File):
         try:
             specs = load_specs(self.path, shown, state.tiers)
         except (SpecFileError, SpecError) as exc:
-            raise self.CollectError(f"broken capability spec:\n{exc}") from None
+            # One error for the file, reported as an item so that pytest does not stop the whole
+            # session (as it does on a collection error): the other spec files still run.
+            yield BrokenSpec.from_parent(self, name="broken-spec", message=f"broken capability spec:\n{exc}")
+            return
         for spec in specs:
             for format in spec.formats:
                 for name in state.model_names:
                     yield SpecItem.from_parent(self, name=f"{spec.id}[{format}-{name}]", spec=spec,
                                                format=format, model_name=name)
+
+
+class BrokenSpecError(Exception):
+    """A spec file that does not validate."""
+
+
+class BrokenSpec(pytest.Item):
+    """Stands for a spec file that does not validate: it errors at setup with the whole message."""
+
+    def __init__(self, *, message: str, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.message = message
+
+    def setup(self) -> None:
+        raise BrokenSpecError(self.message)
+
+    def runtest(self) -> None:  # never reached: setup fails
+        raise BrokenSpecError(self.message)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value) if isinstance(excinfo.value, BrokenSpecError) else super().repr_failure(excinfo)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"{self.path.name}: broken capability spec"
 
 
 class SpecCasesFailed(AssertionError):
