@@ -6,8 +6,9 @@ identical requests computed once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence, TypeVar, overload
+from typing import Any, TypeVar, overload
 
 from .backends.base import Backend, GenerateRequest, LoglikelihoodRequest
 from .scale import Scale
@@ -58,16 +59,26 @@ class Model:
         return f"<Model {self.name} params={self.scale.params}>"
 
     # -- prompts -----------------------------------------------------------------------------
-    def format_prompt(self, prompt: str, format: str | None) -> tuple[str, bool]:
-        """(prompt text, whether the tokenizer adds special tokens) for a framing of DESIGN §5."""
+    def _request(self, prompt: str, format: str | None, max_new_tokens: int, stop: tuple[str, ...]) -> GenerateRequest:
+        """A request in one of the framings of DESIGN §5."""
         if format in (None, "raw", "t5"):
-            return prompt, True
+            return GenerateRequest(prompt, max_new_tokens, stop)
         if format == "qa":
-            return f"Q: {prompt}\nA:", True
+            return GenerateRequest(f"Q: {prompt}\nA:", max_new_tokens, stop)
         if format == "instruct":
-            templated = self.backend.chat_prompt([{"role": "user", "content": prompt}])
-            return (templated, False) if templated is not None else (prompt, True)
+            if self.backend.supports_chat():
+                return GenerateRequest(prompt, max_new_tokens, stop, (("user", prompt),))
+            return GenerateRequest(prompt, max_new_tokens, stop)
         raise ValueError(f"unknown prompt format {format!r}; expected one of {', '.join(FORMATS)}")
+
+    def format_prompt(self, prompt: str, format: str | None) -> str:
+        """The text a framing sends (for scoring); `instruct` is templated when the model has a template."""
+        request = self._request(prompt, format, 0, ())
+        if request.messages is not None:
+            templated = self.backend.render_chat(request.messages)
+            if templated is not None:
+                return templated
+        return request.prompt
 
     # -- generation --------------------------------------------------------------------------
     @overload
@@ -82,10 +93,7 @@ class Model:
         if stop is None:
             stop = ("\n",) if format == "qa" else ()
         stops = (stop,) if isinstance(stop, str) else tuple(stop)
-        requests = []
-        for prompt in items:
-            text, special = self.format_prompt(prompt, format)
-            requests.append(GenerateRequest(text, max_new_tokens, stops, special))
+        requests = [self._request(prompt, format, max_new_tokens, stops) for prompt in items]
         out = _unique_call(requests, self.backend.generate)
         return out[0] if single else out
 
@@ -96,14 +104,12 @@ class Model:
         stops = (stop,) if isinstance(stop, str) else tuple(stop or ())
         requests = []
         for conversation in conversations:
-            templated = self.backend.chat_prompt(list(conversation))
-            if templated is None:  # no template: a plain transcript that ends where the reply starts
-                lines = [f"{m['role'].capitalize()}: {m['content']}" for m in conversation]
-                templated, special = "\n".join(lines) + "\nAssistant:", True
-                stops = stops or ("\nUser:",)
-            else:
-                special = False
-            requests.append(GenerateRequest(templated, max_new_tokens, stops, special))
+            turns = tuple((m["role"], m["content"]) for m in conversation)
+            if self.backend.supports_chat():
+                requests.append(GenerateRequest("", max_new_tokens, stops, turns))
+            else:  # no template: a plain transcript that ends where the reply starts
+                transcript = "\n".join(f"{role.capitalize()}: {content}" for role, content in turns) + "\nAssistant:"
+                requests.append(GenerateRequest(transcript, max_new_tokens, stops or ("\nUser:",)))
         out = [text.strip() for text in _unique_call(requests, self.backend.generate)]
         return out[0] if single else out
 
@@ -119,7 +125,7 @@ class Model:
         """The most likely continuation among `choices`; lists of contexts and choice lists give a list."""
         single = isinstance(context, str)
         contexts = [context] if single else list(context)
-        contexts = [self.format_prompt(c, format)[0] for c in contexts]
+        contexts = [self.format_prompt(c, format) for c in contexts]
         option_sets = [list(choices)] if single else [list(c) for c in choices]
         if len(contexts) != len(option_sets):
             raise ValueError("choose: give one list of choices per context")

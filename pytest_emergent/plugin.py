@@ -18,12 +18,14 @@ from .outcomes import Status, decide_status
 from .pool import with_batch_size
 from .requirements import evaluate_marks, judge
 from .scale import ScaleError, parse_tiers
-from .session import HEADER_KEY, MODEL_KEY, REQUIREMENT_KEY, VERDICT_KEY, EmergentState
+from .session import HEADER_KEY, MODEL_KEY, REQUIREMENT_KEY, VERDICT_KEY, EmergentState, Outputs
 
 STATE_KEY = pytest.StashKey[EmergentState]()
 SCORE_KEY = pytest.StashKey[scoring.ScoreRecord]()
 DEFAULT_MODEL = "smollm2-135m"
 DEFAULT_MODELS_FILE = "emergent-models.yaml"
+DEFAULT_LEDGER = ".emergent"
+DEFAULT_CACHE = ".emergent/cache"
 
 MARKERS = (
     "requires_scale(params=None, *, tokens=None, compute=None, step=None, reason=None): "
@@ -44,13 +46,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write the run header and one entry per (capability, model) as JSON.")
     group.addoption("--emergent-strict", action="store_true", default=None, dest="emergent_strict",
                     help="an early pass (pass below the declared scale) fails the run.")
-    group.addoption("--emergent-batch-size", dest="emergent_batch_size", metavar="N",
-                    help="requests per batched backend call (default 8).")
+    group.addoption("--emergent-batch-size", dest="emergent_batch_size", metavar="N|auto",
+                    help="sequences per batched forward pass (default auto: 16 on the CPU).")
+    group.addoption("--emergent-md", dest="emergent_md", metavar="PATH",
+                    help="write the Markdown report (also appended to $GITHUB_STEP_SUMMARY when that is set).")
+    group.addoption("--emergent-html", dest="emergent_html", metavar="PATH",
+                    help="write a self-contained HTML report with emergence plots across the ledger's runs.")
+    group.addoption("--emergent-ledger", dest="emergent_ledger", metavar="DIR",
+                    help=f"folder of run records (default {DEFAULT_LEDGER}).")
+    group.addoption("--emergent-no-ledger", action="store_true", default=None, dest="emergent_no_ledger",
+                    help="keep no run record (changes then come only from lower checkpoints of this run).")
+    group.addoption("--emergent-baseline", dest="emergent_baseline", metavar="latest|RUN_ID|none",
+                    help="what results are compared with (default latest: the previous checkpoint of the family).")
+    group.addoption("--emergent-cache", dest="emergent_cache", metavar="DIR|off",
+                    help=f"response cache folder, or off (default {DEFAULT_CACHE}). Env EMERGENT_CACHE.")
+    group.addoption("--emergent-record", dest="emergent_record", metavar="FILE",
+                    help="write every request and response to FILE, for replay:FILE runs without the model.")
     parser.addini("emergent_models", "models to run against (names or spec strings)", type="linelist", default=[])
     parser.addini("emergent_models_file", "YAML file of models", default="")
     parser.addini("emergent_json", "path of the JSON report", default="")
     parser.addini("emergent_strict", "an early pass fails the run", type="bool", default=False)
-    parser.addini("emergent_batch_size", "requests per batched backend call", default="")
+    parser.addini("emergent_batch_size", "sequences per batched forward pass", default="")
+    parser.addini("emergent_md", "path of the Markdown report", default="")
+    parser.addini("emergent_html", "path of the HTML report", default="")
+    parser.addini("emergent_ledger", "folder of run records", default="")
+    parser.addini("emergent_no_ledger", "keep no run record", type="bool", default=False)
+    parser.addini("emergent_baseline", "latest, a run id, or none", default="")
+    parser.addini("emergent_cache", "response cache folder, or off", default="")
+    parser.addini("emergent_record", "file recording every request and response", default="")
     parser.addini("emergent_tiers", "named scales: 'NAME = 7B' or 'NAME = params:7B tokens:2T' per line",
                   type="linelist", default=[])
     parser.addini("emergent_specs", "globs (relative to the rootdir) of YAML capability spec files",
@@ -87,12 +110,41 @@ def _build_state(config: pytest.Config) -> EmergentState:
         specs = with_batch_size(specs, _option(config, "emergent_batch_size") or None)
     except (ModelConfigError, ValueError) as exc:
         error = str(exc)
-    json_option = _option(config, "emergent_json")
     return EmergentState(
         config, specs, tiers,
         strict=bool(_option(config, "emergent_strict")),
-        json_path=Path(json_option).absolute() if json_option else None,
+        outputs=_outputs(config),
         selection_error=error,
+    )
+
+
+def _path(config: pytest.Config, name: str) -> Path | None:
+    value = _option(config, name)
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else Path(config.invocation_params.dir) / path
+
+
+def _outputs(config: pytest.Config) -> Outputs:
+    cache_value = _option(config, "emergent_cache") or os.environ.get("EMERGENT_CACHE") or ""
+    if cache_value == "off":
+        cache = None
+    elif cache_value:
+        cache = Path(cache_value).expanduser()
+        cache = cache if cache.is_absolute() else Path(config.invocation_params.dir) / cache
+    else:
+        cache = config.rootpath / DEFAULT_CACHE
+    no_ledger = bool(_option(config, "emergent_no_ledger"))
+    baseline = _option(config, "emergent_baseline") or "latest"
+    return Outputs(
+        json=_path(config, "emergent_json"),
+        markdown=_path(config, "emergent_md"),
+        html=_path(config, "emergent_html"),
+        ledger=None if no_ledger else (_path(config, "emergent_ledger") or config.rootpath / DEFAULT_LEDGER),
+        baseline=baseline,
+        cache=cache,
+        record=_path(config, "emergent_record"),
     )
 
 
@@ -210,7 +262,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
             scoring.end()
 
 
-def _status_of(item: pytest.Item, report: pytest.TestReport) -> Status | None:
+def _status_of(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo) -> Status | None:
+    if call.excinfo is not None and call.excinfo.errisinstance(BackendError):
+        return Status.ERROR  # the model could not answer: not evidence about the capability
     if report.when == "setup":
         return Status.ERROR if report.failed else Status.SKIP if report.skipped else None
     if report.when == "teardown":
@@ -229,7 +283,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if MODEL_KEY not in item.stash:
         return report
     state = item.config.stash[STATE_KEY]
-    status = _status_of(item, report)
+    status = _status_of(item, report, call)
     if status is None:
         return report
     verdict = item.stash.get(VERDICT_KEY, None)
@@ -259,4 +313,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         "model_header": item.stash.get(HEADER_KEY, None) or state.model_header(name),
         "load_error": load_error,
     }
+    report.user_properties.extend(  # JUnit XML properties of the test case
+        (f"emergent_{key}", str(value)) for key, value in (
+            ("capability", report.emergent["capability"]), ("model", name), ("status", status.value),
+            ("score", report.emergent["score"]), ("declared", report.emergent["declared"])) if value not in (None, {}))
     return report

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
+from pathlib import Path
 
-from .backends import BackendError, load_backend
+from .backends import Backend, BackendError, load_backend
 from .config import ModelConfigError, ModelSpec, check_available
+from .engine.cache import ResponseCache
+from .engine.cached import CachedBackend
+from .engine.fingerprint import fingerprint
+from .engine.record import Recorder, RecordingBackend
 from .model import Model
 from .results import ModelHeader
 from .scale import Scale
-
-# The test suite of this project sets this so that in-process pytester runs share loaded models.
-RETAIN_ACROSS_SESSIONS = False
-_retained: dict[ModelSpec, Model] = {}
 
 
 def declared_scale(spec: ModelSpec) -> Scale:
@@ -37,54 +38,86 @@ def check_spec(spec: ModelSpec) -> None:
 
 
 class ModelPool:
-    def __init__(self, specs: list[ModelSpec], say: Callable[[str], None] = lambda _m: None):
+    """Models by name: loaded on first use, answered from the response cache when it has them."""
+
+    def __init__(self, specs: list[ModelSpec], say: Callable[[str], None] = lambda _m: None, *,
+                 cache_folder: Path | None = None, recorder: Recorder | None = None):
         self.specs = {s.name: s for s in specs}
         self.say = say
+        self.cache_folder = cache_folder
+        self._cache: ResponseCache | None = None
+        self.recorder = recorder
         self.loaded: dict[str, Model] = {}
         self.errors: dict[str, str] = {}
 
+    def _load(self, spec: ModelSpec) -> Backend:
+        """Load the weights; any failure becomes one short message, remembered for the model."""
+        if spec.name in self.errors:
+            raise BackendError(self.errors[spec.name])
+        for other in [n for n in self.loaded if n != spec.name]:  # one model in memory at a time
+            self.release(other)
+        self.say(f"loading model {spec.name} ({spec.backend})")
+        try:
+            return load_backend(spec)
+        except (BackendError, ModelConfigError) as exc:
+            self.errors[spec.name] = str(exc)
+        except Exception as exc:  # any loader failure: one clear message, not a traceback per test
+            self.errors[spec.name] = f"model {spec.name!r}: loading failed: {type(exc).__name__}: {exc}"
+        raise BackendError(self.errors[spec.name])
+
+    @property
+    def cache(self) -> ResponseCache | None:
+        """The response cache, opened on first use (a run that loads no model creates no file)."""
+        if self._cache is None and self.cache_folder is not None:
+            self._cache = ResponseCache.open_or_warn(self.cache_folder)
+            if self._cache is None:
+                self.cache_folder = None
+        return self._cache
+
+    def _backend(self, spec: ModelSpec) -> Backend:
+        if self.cache is None or spec.backend == "replay":
+            return self._load(spec)
+        try:
+            print_ = fingerprint(spec, self.cache)
+        except (OSError, ModelConfigError, BackendError) as exc:
+            self.errors[spec.name] = f"model {spec.name!r}: {exc}"
+            raise BackendError(self.errors[spec.name]) from None
+        return CachedBackend(spec.name, lambda: self._load(spec), self.cache, print_)
+
     def get(self, name: str) -> Model:
-        """The loaded model; raises BackendError (the same short message every time) if it cannot load."""
+        """The model; raises BackendError (the same short message every time) if it cannot load."""
         if name in self.loaded:
             return self.loaded[name]
         if name in self.errors:
             raise BackendError(self.errors[name])
-        for other in list(self.loaded):  # one model in memory at a time
+        for other in list(self.loaded):
             self.release(other)
         spec = self.specs[name]
-        if RETAIN_ACROSS_SESSIONS and spec in _retained:
-            self.loaded[name] = _retained[spec]
-            return self.loaded[name]
-        self.say(f"loading model {name} ({spec.backend})")
-        try:
-            backend = load_backend(spec)
-        except (BackendError, ModelConfigError) as exc:
-            self.errors[name] = str(exc)
-            raise BackendError(str(exc)) from None
-        except Exception as exc:  # any loader failure becomes one clear message, not a traceback per test
-            self.errors[name] = f"model {name!r}: loading failed: {type(exc).__name__}: {exc}"
-            raise BackendError(self.errors[name]) from None
-        info = backend.info()
+        backend = self._backend(spec)
+        info = backend.info()  # from the cache when known: a cached re-run never loads the weights
         model = Model(
             name=name, backend=backend, scale=backend.scale(declared_scale(spec)),
             traits=spec.traits, family=spec.family, info={"backend": spec.backend, **info.details},
         )
-        if RETAIN_ACROSS_SESSIONS:
-            _retained.clear()
-            _retained[spec] = model
+        if self.recorder is not None:
+            self.recorder.model(name, header_of(spec, model).to_dict())
+            model.backend = RecordingBackend(name, backend, self.recorder)
         self.loaded[name] = model
         return model
 
     def release(self, name: str) -> None:
         model = self.loaded.pop(name, None)
-        if model is not None and not RETAIN_ACROSS_SESSIONS:
+        if model is not None:
             model.backend.close()
             del model
             gc.collect()
 
-    def release_all(self) -> None:
+    def close(self) -> None:
         for name in list(self.loaded):
             self.release(name)
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
 
 
 def with_batch_size(specs: list[ModelSpec], batch_size: str | None) -> list[ModelSpec]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,14 @@ import pytest
 
 from . import __version__
 from .config import ModelConfigError, ModelSpec
+from .engine.record import Recorder
+from .ledger import LedgerError, record_run, regressions
 from .outcomes import Status
 from .pool import ModelPool, check_spec, header_of
+from .report.github import annotations, in_github_actions
+from .report.html import write_html
 from .report.json_report import build_document, write_json
+from .report.markdown import append_step_summary, write_markdown
 from .report.terminal import write_section
 from .requirements import Requirement, Verdict
 from .results import ModelHeader, Result
@@ -38,20 +44,36 @@ def _git_commit(root: Path) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """Where a run's results go; None: not written."""
+
+    json: Path | None = None
+    markdown: Path | None = None
+    html: Path | None = None
+    ledger: Path | None = None
+    baseline: str = "latest"
+    cache: Path | None = None
+    record: Path | None = None
+
+
 class EmergentState:
     def __init__(self, config: pytest.Config, specs: list[ModelSpec], tiers: dict[str, ScaleRequirement],
-                 *, strict: bool, json_path: Path | None, selection_error: str | None = None):
+                 *, strict: bool, outputs: Outputs, selection_error: str | None = None):
         self.config = config
         self.specs = specs
         self.tiers = tiers
         self.strict = strict
-        self.json_path = json_path
+        self.outputs = outputs
         self.selection_error = selection_error
         self.is_worker = hasattr(config, "workerinput")
-        self.pool = ModelPool(specs, say=self._say)
+        recorder = Recorder(outputs.record) if outputs.record else None
+        self.pool = ModelPool(specs, say=self._say, cache_folder=outputs.cache, recorder=recorder)
         self.results: dict[str, dict[str, Any]] = {}
         self.headers: dict[str, ModelHeader] = {}
         self.started = dt.datetime.now(dt.timezone.utc)
+        self.document: dict[str, Any] | None = None
+        self.regressed: list[dict[str, Any]] = []
 
     @property
     def model_names(self) -> list[str]:
@@ -140,18 +162,20 @@ class EmergentState:
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker or not self.results:
             return
-        errors = {n: e for n, e in self.pool.errors.items()}
+        errors = dict(self.pool.errors)
         for data in self.results.values():
             if data["status"] == Status.ERROR.value and data.get("load_error"):
                 errors.setdefault(data["model"], data["load_error"])
-        write_section(terminalreporter, self.all_headers(), self.result_records(), errors)
+        changes = {}
+        if self.document is not None:
+            changes = {(r["capability"], r["model"]): r.get("change") for r in self.document["results"]}
+        write_section(terminalreporter, self.all_headers(), self.result_records(), errors, changes, self.regressed)
+        if self.document is not None and in_github_actions():
+            for line in annotations(self.document):
+                terminalreporter.write_line(line)
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
-        self.pool.release_all()
-        if self.is_worker or self.json_path is None:
-            return
-        header = {
+    def _header(self) -> dict[str, Any]:
+        return {
             "plugin_version": __version__,
             "pytest_version": pytest.__version__,
             "python_version": sys.version.split()[0],
@@ -160,4 +184,27 @@ class EmergentState:
             "git_commit": _git_commit(self.config.rootpath),
             "strict": self.strict,
         }
-        write_json(self.json_path, build_document(header, self.all_headers(), self.result_records()))
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        self.pool.close()
+        if self.is_worker or not self.results:
+            return
+        out = self.outputs
+        document = build_document(self._header(), self.all_headers(), self.result_records())
+        try:
+            recorded = record_run(document, out.ledger, baseline=out.baseline)
+        except LedgerError as exc:
+            self._say(f"ledger: {exc}; the run is not recorded")
+            return
+        self.document = recorded.document
+        if out.json:
+            write_json(out.json, recorded.document)
+        if out.markdown:
+            write_markdown(out.markdown, recorded.document)
+        if out.html:
+            write_html(out.html, recorded.runs, recorded.document)
+        append_step_summary(recorded.document)
+        self.regressed = regressions(recorded.document)
+        if self.regressed and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -17,14 +17,17 @@ class Scripted(Backend):
 
     def generate(self, requests: list[GenerateRequest]) -> list[str]:
         self.calls.append(list(requests))
-        return [f"<{r.prompt}>" for r in requests]
+        return [f"<{self.render_chat(r.messages) if r.messages else r.prompt}>" for r in requests]
 
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
         self.calls.append(list(requests))
         return [Loglikelihood(-float(len(r.continuation)), True, 1) for r in requests]
 
-    def chat_prompt(self, messages):
-        return None if self.template is None else self.template.format(messages[-1]["content"])
+    def supports_chat(self) -> bool:
+        return self.template is not None
+
+    def render_chat(self, messages):
+        return None if self.template is None else self.template.format(messages[-1][1])
 
     def info(self) -> ModelInfo:
         return ModelInfo(params=1e6)
@@ -48,12 +51,17 @@ def test_qa_framing_wraps_the_prompt_and_stops_at_a_newline():
     assert request.prompt == "Q: What is 2 + 3?\nA:" and request.stop == ("\n",)
 
 
-def test_instruct_framing_uses_the_chat_template_when_there_is_one():
+def test_instruct_framing_is_a_chat_turn_when_the_model_has_a_template():
     model, backend = make(template="[INST]{}[/INST]")
-    model.generate("Say hi", format="instruct")
-    model.generate("Say hi", format="raw")
-    assert [c[0].prompt for c in backend.calls] == ["[INST]Say hi[/INST]", "Say hi"]
-    assert backend.calls[0][0].add_special_tokens is False
+    assert model.generate("Say hi", format="instruct") == "<[INST]Say hi[/INST]>"
+    assert backend.calls[0][0].messages == (("user", "Say hi"),)
+    assert model.format_prompt("Say hi", "instruct") == "[INST]Say hi[/INST]"
+
+
+def test_instruct_framing_without_a_template_sends_the_plain_instruction():
+    model, backend = make()
+    assert model.generate("Say hi", format="instruct") == "<Say hi>"
+    assert backend.calls[0][0].messages is None
 
 
 def test_an_unknown_framing_is_refused():

@@ -198,7 +198,7 @@ def test_items_of_one_model_run_together_and_one_model_is_loaded_at_a_time(pytes
             open("order.txt", "a").write(model.name)
             assert list(request.config.stash[STATE_KEY].pool.loaded) == [model.name]
     """)
-    result = pytester.runpytest()
+    result = pytester.runpytest("--emergent-cache", "off")
     result.assert_outcomes(passed=4)
     assert (pytester.path / "order.txt").read_text() == "aabb"
     assert result.stdout.str().count("loading model a") == 1

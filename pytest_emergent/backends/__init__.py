@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata as metadata
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
 
@@ -51,7 +52,7 @@ def get_factory(name: str) -> Factory:
     return factory
 
 
-def load_backend(spec: "ModelSpec") -> Backend:
+def load_backend(spec: ModelSpec) -> Backend:
     return get_factory(spec.backend)(spec)
 
 

@@ -18,13 +18,16 @@ class BackendError(Exception):
 
 @dataclass(frozen=True)
 class GenerateRequest:
-    """Greedy continuation of `prompt`, cut at the first stop string (not included)."""
+    """Greedy continuation of `prompt`, cut at the first stop string (not included).
+
+    With `messages` ((role, content) pairs) the request is a chat turn: the backend applies the
+    model's chat template (or the server's chat endpoint) and `prompt` is ignored.
+    """
 
     prompt: str
     max_new_tokens: int = 32
     stop: tuple[str, ...] = ()
-    # Chat-templated prompts already carry their special tokens.
-    add_special_tokens: bool = True
+    messages: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,12 @@ class Backend(ABC):
     @abstractmethod
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]: ...
 
-    def chat_prompt(self, messages: list[dict[str, str]]) -> str | None:
-        """The prompt text for `messages` through the model's chat template; None when it has none."""
+    def supports_chat(self) -> bool:
+        """Whether requests with `messages` can be answered (a chat template or a chat endpoint)."""
+        return False
+
+    def render_chat(self, messages: tuple[tuple[str, str], ...]) -> str | None:
+        """The prompt text a chat turn becomes, where the backend can tell (for scoring a reply)."""
         return None
 
     @abstractmethod
@@ -72,5 +79,5 @@ class Backend(ABC):
             declared = Scale(self.info().params, declared.tokens, declared.compute, declared.step)
         return declared.with_compute()
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release memory held by the model."""

@@ -82,7 +82,7 @@ def load_model_and_tokenizer(spec: ModelSpec) -> tuple[Any, Any]:
     """Load (model, tokenizer) for a decoder-only spec, in eval mode, on the CPU or given device."""
     try:
         import torch  # noqa: F401
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
     except ImportError as exc:
         raise BackendError(f"model {spec.name!r}: the hf backend needs torch and transformers ({exc}); "
                            "pip install 'pytest-emergent' installs them") from None
@@ -106,14 +106,27 @@ def load_model_and_tokenizer(spec: ModelSpec) -> tuple[Any, Any]:
             model = model.to(dtype)
         else:
             tokenizer = AutoTokenizer.from_pretrained(location, **kwargs)
-            model = AutoModelForCausalLM.from_pretrained(location, dtype=dtype, **kwargs)
+            config = AutoConfig.from_pretrained(location, **kwargs)
+            auto = AutoModelForSeq2SeqLM if getattr(config, "is_encoder_decoder", False) else AutoModelForCausalLM
+            model = auto.from_pretrained(location, dtype=dtype, **kwargs)
     except (OSError, ValueError) as exc:
         raise BackendError(f"model {spec.name!r}: cannot load from {location}"
                            f"{' (' + gguf_file + ')' if gguf_file else ''}: {str(exc).splitlines()[0]}") from None
-    device = spec.options.get("device") or "cpu"
-    model = model.to(device).eval()
+    model = model.to(device_of(spec)).eval()
     _say(f"loaded {spec.name} in {time.perf_counter() - started:.1f} s")
     return model, tokenizer
+
+
+def device_of(spec: ModelSpec) -> str:
+    """`device` from the models file; `auto` (the default) is CUDA when present, else the CPU."""
+    import torch
+
+    device = str(spec.options.get("device", "auto"))
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise BackendError(f"model {spec.name!r}: device {device!r} asked for, but torch sees no CUDA device")
+    return device
 
 
 def torch_float32() -> Any:

@@ -81,7 +81,7 @@ def test_real_model_answers_the_essays_question_greedily():
         (answer,) = smollm2.generate([GenerateRequest("Q: What is the capital of France?\nA:", 8, ("\n",))])
         assert "Paris" in answer
         assert smollm2.info().params == 134_515_008
-        assert "<|im_start|>user" in smollm2.chat_prompt([{"role": "user", "content": "hi"}])
+        assert "<|im_start|>user" in smollm2.render_chat((("user", "hi"),))
     finally:
         smollm2.close()
 
@@ -91,3 +91,22 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
 
     with pytest.raises(BackendError, match="model 'ghost': cannot load from"):
         load_backend(ModelSpec(name="ghost", path=str(tmp_path / "nothing-here")))
+
+
+def test_chat_turns_go_through_the_template(tiny):
+    from pytest_emergent.backends.hf import HFBackend
+
+    assert isinstance(tiny, HFBackend) and not tiny.supports_chat()
+    smollm2 = load_backend(builtin_specs()["smollm2-135m"])
+    try:
+        reply = smollm2.generate([GenerateRequest("", 12, (), (("user", "What is the capital of France?"),))])[0]
+        assert "Paris" in reply
+    finally:
+        smollm2.close()
+
+
+def test_rows_that_stop_early_leave_the_batch_without_changing_the_others(tiny):
+    long_request = GenerateRequest(PROMPTS[6], 20)
+    alone = tiny.generate([long_request])[0]
+    mixed = tiny.generate([GenerateRequest(p, 1) for p in PROMPTS[:5]] + [long_request])
+    assert mixed[-1] == alone

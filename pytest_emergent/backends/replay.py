@@ -1,0 +1,80 @@
+"""The `replay` backend: answers from a file written by `--emergent-record`, without the model.
+
+CI can run a suite this way on a machine without the weights; a request that was never
+recorded is a clear error naming the file and the request.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..config import ModelSpec
+from ..engine.keys import decode_response, request_from_dict, request_key
+from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+
+
+def read_recording(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """({model name: header}, {model name: {request key: response}}) from a recording."""
+    headers: dict[str, dict[str, Any]] = {}
+    answers: dict[str, dict[str, Any]] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BackendError(f"replay file {path}: cannot read it ({exc.strerror})") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            name = record["model"]
+            if record["type"] == "model":
+                headers[name] = record
+            else:
+                request = request_from_dict(record["request"])
+                answers.setdefault(name, {})[request_key(request)] = record["response"]
+        except (ValueError, KeyError, TypeError) as exc:
+            if number == len(lines):  # a run killed mid-write leaves a partial last line
+                continue
+            raise BackendError(f"replay file {path}, line {number}: not a recorded exchange ({exc})") from None
+    return headers, answers
+
+
+def load(spec: ModelSpec) -> ReplayBackend:
+    if not spec.path:
+        raise BackendError(f"model {spec.name!r}: the replay backend needs 'path' (a file written by --emergent-record)")
+    path = Path(spec.path)
+    headers, answers = read_recording(path)
+    name = spec.model or (next(iter(headers)) if len(headers) == 1 else spec.name)
+    if name not in headers:
+        raise BackendError(f"replay file {path} has no model {name!r}; it has: {', '.join(sorted(headers)) or 'none'}"
+                           " (choose one with 'model:' in the models file or replay:FILE#MODEL)")
+    return ReplayBackend(path, name, headers[name], answers.get(name, {}))
+
+
+class ReplayBackend(Backend):
+    def __init__(self, path: Path, name: str, header: dict[str, Any], answers: dict[str, Any]):
+        self.path, self.name, self.header, self.answers = path, name, header, answers
+
+    def _lookup(self, request: Any) -> Any:
+        key = request_key(request)
+        if key not in self.answers:
+            what = request.prompt if isinstance(request, GenerateRequest) else request.context + request.continuation
+            kind = "generate" if isinstance(request, GenerateRequest) else "loglikelihood"
+            raise BackendError(f"replay file {self.path} has no {kind} response of model {self.name!r} for "
+                               f"{what[:80]!r}; record the suite again with --emergent-record")
+        return decode_response(request, self.answers[key])
+
+    def generate(self, requests: list[GenerateRequest]) -> list[str]:
+        return [self._lookup(r) for r in requests]
+
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        return [self._lookup(r) for r in requests]
+
+    def info(self) -> ModelInfo:
+        scale = self.header.get("scale") or {}
+        return ModelInfo(scale.get("params"), {**self.header.get("info", {}), "replayed_from": str(self.path)})
+
+    def supports_chat(self) -> bool:
+        return bool(self.header.get("info", {}).get("chat_template"))

@@ -1,0 +1,1 @@
+"""The engine between tests and backends: response cache, recording, request keys."""

@@ -1,0 +1,71 @@
+"""A backend wrapper that answers from the response cache and loads the model only on a miss.
+
+A fully cached re-run never loads the model: its description (parameter count, chat template)
+is cached too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..backends.base import Backend, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+from .cache import ResponseCache
+from .keys import decode_response, encode_response, request_key
+
+
+class CachedBackend(Backend):
+    def __init__(self, name: str, loader: Callable[[], Backend], cache: ResponseCache, fingerprint: str):
+        self.name, self._loader, self.cache, self.fingerprint = name, loader, cache, fingerprint
+        self._inner: Backend | None = None
+        self.hits = self.misses = 0
+
+    @property
+    def inner(self) -> Backend:
+        if self._inner is None:
+            self._inner = self._loader()
+        return self._inner
+
+    def _answer(self, requests: list[Any], kind: str, compute: Callable[[list[Any]], list[Any]]) -> list[Any]:
+        keys = [request_key(r, self.fingerprint) for r in requests]
+        stored = self.cache.get_many(keys)
+        missing = [i for i, key in enumerate(keys) if key not in stored]
+        self.hits += len(requests) - len(missing)
+        self.misses += len(missing)
+        answers: dict[int, Any] = {i: decode_response(requests[i], stored[keys[i]]) for i in range(len(requests))
+                                   if keys[i] in stored}
+        if missing:
+            fresh = compute([requests[i] for i in missing])
+            answers.update(zip(missing, fresh))
+            self.cache.put_many(self.name, kind, [(keys[i], encode_response(answers[i])) for i in missing])
+        return [answers[i] for i in range(len(requests))]
+
+    def generate(self, requests: list[GenerateRequest]) -> list[str]:
+        return self._answer(requests, "generate", lambda rs: self.inner.generate(rs))
+
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        return self._answer(requests, "loglikelihood", lambda rs: self.inner.loglikelihood(rs))
+
+    def _info_record(self) -> dict[str, Any]:
+        known = self.cache.model_info(self.fingerprint)
+        if known is None:
+            info = self.inner.info()
+            known = {"params": info.params, "details": info.details, "supports_chat": self.inner.supports_chat()}
+            self.cache.put_model_info(self.fingerprint, known)
+        return known
+
+    def info(self) -> ModelInfo:
+        record = self._info_record()
+        return ModelInfo(record["params"], dict(record["details"]))
+
+    def supports_chat(self) -> bool:
+        return bool(self._info_record()["supports_chat"])
+
+    def render_chat(self, messages: tuple[tuple[str, str], ...]) -> str | None:
+        return self.inner.render_chat(messages)
+
+    def close(self) -> None:
+        if self._inner is not None:
+            self._inner.close()
+            self._inner = None
+

@@ -1,0 +1,66 @@
+"""`--emergent-record FILE`: every request and response of a run, as JSON lines, for replay."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..backends.base import Backend, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+from .keys import encode_response, request_dict
+
+
+class Recorder:
+    """Appends lines with O_APPEND, one write each, so concurrent xdist workers do not interleave."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._models: set[str] = set()
+
+    def _append(self, record: dict[str, Any]) -> None:
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+    def model(self, name: str, header: dict[str, Any]) -> None:
+        if name not in self._models:
+            self._models.add(name)
+            self._append({"type": "model", "model": name, **header})
+
+    def exchange(self, name: str, request: Any, response: Any) -> None:
+        self._append({"type": "exchange", "model": name, "request": request_dict(request),
+                      "response": encode_response(response)})
+
+
+class RecordingBackend(Backend):
+    def __init__(self, name: str, inner: Backend, recorder: Recorder):
+        self.name, self.inner, self.recorder = name, inner, recorder
+
+    def generate(self, requests: list[GenerateRequest]) -> list[str]:
+        out = self.inner.generate(requests)
+        for request, response in zip(requests, out):
+            self.recorder.exchange(self.name, request, response)
+        return out
+
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
+        out = self.inner.loglikelihood(requests)
+        for request, response in zip(requests, out):
+            self.recorder.exchange(self.name, request, response)
+        return out
+
+    def info(self) -> ModelInfo:
+        return self.inner.info()
+
+    def supports_chat(self) -> bool:
+        return self.inner.supports_chat()
+
+    def render_chat(self, messages: tuple[tuple[str, str], ...]) -> str | None:
+        return self.inner.render_chat(messages)
+
+    def close(self) -> None:
+        self.inner.close()
