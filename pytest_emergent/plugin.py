@@ -240,7 +240,11 @@ def attach_model(item: pytest.Item, name: str):
     try:
         loaded = state.pool.get(name)
     except BackendError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    else:
+        problem = None
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
     item.stash[VERDICT_KEY] = judge(item.stash[REQUIREMENT_KEY], loaded.scale, loaded.traits)
     item.stash[HEADER_KEY] = state.model_header(name)
     return loaded

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from .backends import Backend, BackendError, load_backend
+from .backends import Backend, BackendError, available_backends, load_backend
 from .config import ModelConfigError, ModelSpec, check_available
 from .engine.cache import ResponseCache
 from .engine.cached import CachedBackend
@@ -35,6 +35,13 @@ def check_spec(spec: ModelSpec) -> None:
     """Cheap checks before any loading: installed packages, existing local files."""
     if spec.builtin:
         check_available(spec.builtin)
+    if spec.backend not in available_backends():
+        raise ModelConfigError(f"model {spec.name!r}: unknown backend {spec.backend!r}; "
+                               f"available: {', '.join(available_backends())}")
+    if spec.gguf_file and not (Path(spec.path or "") / spec.gguf_file).is_file():
+        raise ModelConfigError(f"model {spec.name!r}: GGUF file {Path(spec.path or '') / spec.gguf_file} does not exist")
+    if spec.backend == "replay" and not Path(spec.path or "").is_file():
+        raise ModelConfigError(f"model {spec.name!r}: replay file {spec.path} does not exist")
 
 
 class ModelPool:

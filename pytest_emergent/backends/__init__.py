@@ -21,6 +21,7 @@ Factory = Callable[["ModelSpec"], Backend]
 
 _FACTORIES: dict[str, str | Factory] = {
     "hf": "pytest_emergent.backends.hf:load",
+    "replay": "pytest_emergent.backends.replay:load",
 }
 
 

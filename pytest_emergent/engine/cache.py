@@ -71,8 +71,13 @@ class ResponseCache:
         rows = [(key, model, kind, json.dumps(value), time.time()) for key, value in items]
 
         def write() -> None:
-            with self.db:  # one transaction
+            self.db.execute("BEGIN IMMEDIATE")  # one transaction: all rows or none, even under SIGKILL
+            try:
                 self.db.executemany("INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)", rows)
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
         self._safely("writing", write, None)
 
@@ -100,10 +105,9 @@ class ResponseCache:
                 "entries": sum(r[2] for r in rows), "by_model": [{"model": m, "kind": k, "entries": n} for m, k, n in rows]}
 
     def clear(self) -> int:
-        with self.db:
-            count = self.db.execute("SELECT count(*) FROM responses").fetchone()[0]
-            self.db.execute("DELETE FROM responses")
-            self.db.execute("DELETE FROM models")
+        count = self.db.execute("SELECT count(*) FROM responses").fetchone()[0]
+        self.db.execute("DELETE FROM responses")
+        self.db.execute("DELETE FROM models")
         self.db.execute("VACUUM")
         return int(count)
 

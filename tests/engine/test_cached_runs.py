@@ -1,0 +1,70 @@
+"""Through pytest: a cached re-run never loads the model; xdist workers lose no entries; replay."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+SUITE = """
+import pytest
+@pytest.mark.parametrize("n", range({n}))
+def test_generate(model, n):
+    out = model.generate(f"Number {{n}} is", max_new_tokens=3)
+    assert isinstance(out, str)
+    assert model.loglikelihood(f"Number {{n}} is", " big") < 0
+"""
+
+
+def entries(folder) -> int:
+    with sqlite3.connect(folder / "responses.sqlite") as db:
+        return db.execute("SELECT count(*) FROM responses").fetchone()[0]
+
+
+def test_a_cached_rerun_gives_the_same_answers_without_loading_the_model(pytester, models_file):
+    models_file(("tiny", "135M", []))
+    pytester.makepyfile(test_c=SUITE.format(n=6))
+    first = pytester.runpytest("--emergent-cache", "cache", "--emergent-json", "a.json")
+    first.assert_outcomes(passed=6)
+    assert first.stdout.str().count("loading model tiny") == 1
+    second = pytester.runpytest("--emergent-cache", "cache", "--emergent-json", "b.json")
+    second.assert_outcomes(passed=6)
+    assert "loading model tiny" not in second.stdout.str()
+    a, b = (json.loads((pytester.path / f).read_text()) for f in ("a.json", "b.json"))
+    assert [r["status"] for r in a["results"]] == [r["status"] for r in b["results"]]
+    assert a["models"][0]["scale"] == b["models"][0]["scale"]
+    assert entries(pytester.path / "cache") == 12
+
+
+def test_eight_xdist_workers_writing_one_cache_lose_no_entry(pytester, models_file):
+    pytest.importorskip("xdist")
+    models_file(("tiny", "135M", []))
+    pytester.makepyfile(test_c=SUITE.format(n=40))
+    result = pytester.runpytest_subprocess("-n", "8", "--emergent-cache", "cache")
+    result.assert_outcomes(passed=40)
+    assert entries(pytester.path / "cache") == 80
+
+
+def test_record_then_replay_without_the_model(pytester, models_file):
+    models_file(("tiny", "135M", ["base"]))
+    pytester.makepyfile(test_c=SUITE.format(n=3))
+    recorded = pytester.runpytest("--emergent-cache", "off", "--emergent-record", "run.jsonl", "--emergent-json", "a.json")
+    recorded.assert_outcomes(passed=3)
+    replayed = pytester.runpytest("--emergent-cache", "off", "--emergent-model", "replay:run.jsonl",
+                                  "--emergent-json", "b.json")
+    replayed.assert_outcomes(passed=3)
+    b = json.loads((pytester.path / "b.json").read_text())
+    assert b["models"][0]["backend"] == "replay" and b["models"][0]["scale"]["params"] > 0
+
+
+def test_a_request_missing_from_the_replay_file_is_a_clear_error(pytester, models_file):
+    models_file(("tiny", "135M", []))
+    pytester.makepyfile(test_c=SUITE.format(n=1))
+    pytester.runpytest("--emergent-cache", "off", "--emergent-record", "run.jsonl").assert_outcomes(passed=1)
+    pytester.makepyfile(test_c=SUITE.format(n=2))
+    result = pytester.runpytest("--emergent-cache", "off", "--emergent-model", "replay:run.jsonl", "--emergent-json", "b.json")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*replay file run.jsonl has no generate response of model 'tiny' for 'Number 1 is'*"])
+    statuses = {r["nodeid"]: r["status"] for r in json.loads((pytester.path / "b.json").read_text())["results"]}
+    assert statuses["test_c.py::test_generate[1-run]"] == "error"
