@@ -22,6 +22,7 @@ Factory = Callable[["ModelSpec"], Backend]
 _FACTORIES: dict[str, str | Factory] = {
     "hf": "pytest_emergent.backends.hf:load",
     "replay": "pytest_emergent.backends.replay:load",
+    "openai": "pytest_emergent.backends.openai:load",
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -50,9 +51,10 @@ class ModelSpec:
 KNOWN_FIELDS = {
     "name", "backend", "path", "gguf_file", "revision", "base_url", "model", "family", "traits",
     "params", "tokens", "compute", "step", "dtype", "device", "batch_size", "trust_remote_code",
-    "api_key_env",
+    "api_key_env", "concurrency", "timeout", "max_retries",
 }
-_OPTION_FIELDS = {"dtype", "device", "batch_size", "trust_remote_code", "api_key_env"}
+_OPTION_FIELDS = {"dtype", "device", "batch_size", "trust_remote_code", "api_key_env", "concurrency", "timeout",
+                  "max_retries"}
 _SCALE_FIELDS = ("params", "tokens", "compute", "step")
 
 
@@ -63,8 +65,10 @@ def parse_spec_string(text: str) -> ModelSpec:
         raise ModelConfigError(f"model spec {text!r}: expected 'hf:PATH', 'gguf:FILE.gguf', 'openai:URL#MODEL' or 'replay:FILE'")
     if kind == "hf":
         location, _, revision = rest.partition("@")
-        name = Path(location.rstrip("/")).name + (f"@{revision}" if revision else "")
-        return ModelSpec(name=name, backend="hf", path=location, revision=revision or None)
+        base = Path(location.rstrip("/")).name
+        name = base + (f"@{revision}" if revision else "")
+        # Revisions of one path are checkpoints of one family: the ledger compares them.
+        return ModelSpec(name=name, backend="hf", path=location, revision=revision or None, family=base)
     if kind == "gguf":
         if not rest.endswith(".gguf"):
             raise ModelConfigError(f"model spec {text!r}: a gguf spec names a .gguf file")

@@ -1,0 +1,142 @@
+"""The openai backend against a small scripted HTTP server: retries, errors, scoring by offsets."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from pytest_emergent.backends import BackendError, GenerateRequest, LoglikelihoodRequest
+from pytest_emergent.backends.openai import OpenAIBackend, load
+from pytest_emergent.config import parse_spec_string
+
+
+class Scripted(BaseHTTPRequestHandler):
+    """Answers like vLLM; `plan` holds status codes to return first; `seen` the requests."""
+
+    plan: list[int] = []
+    seen: list[tuple[str, dict, str]] = []
+    logprobs = True
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def _send(self, code: int, body: dict) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self._send(200, {"object": "list", "data": [{"id": "smol", "max_model_len": 2048}]})
+
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        Scripted.seen.append((self.path, body, self.headers.get("Authorization", "")))
+        if Scripted.plan:
+            code = Scripted.plan.pop(0)
+            return self._send(code, {"error": {"message": f"scripted {code}", "code": code}})
+        if self.path.endswith("/chat/completions"):
+            return self._send(200, {"choices": [{"message": {"content": "Paris."}}]})
+        if body.get("echo"):
+            prompt = body["prompt"]  # tokens: "The", " capital", " is", " Paris", then one generated "."
+            parts = ["The", " capital", " is", " Paris"]
+            assert "".join(parts) == prompt
+            offsets = [0, 3, 11, 14, len(prompt)]
+            values = [None, -11.5, -0.5, -0.25, -0.4]
+            tops = [None, {" capital": -11.5, "-": -0.8}, {" is": -0.5}, {" Paris": -0.25}, {".": -0.4}]
+            lp = {"tokens": [*parts, "."], "text_offset": offsets, "token_logprobs": values, "top_logprobs": tops}
+            return self._send(200, {"choices": [{"text": prompt + ".", "logprobs": lp if Scripted.logprobs else None}]})
+        return self._send(200, {"choices": [{"text": " Paris.\nQ: next"}]})
+
+
+@pytest.fixture
+def server():
+    Scripted.plan, Scripted.seen, Scripted.logprobs = [], [], True
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def backend(url: str, **kw) -> OpenAIBackend:
+    made = OpenAIBackend("smol", url, "smol", backoff=0.01, **kw)
+    made.probe()
+    return made
+
+
+def test_completions_are_cut_at_stop_strings_and_chat_goes_to_the_chat_endpoint(server):
+    b = backend(server)
+    assert b.generate([GenerateRequest("Q: capital of France?\nA:", 8, ("\n",))]) == [" Paris."]
+    assert b.generate([GenerateRequest("", 8, (), (("user", "Capital of France?"),))]) == ["Paris."]
+    assert [path for path, _, _ in Scripted.seen] == ["/v1/completions", "/v1/chat/completions"]
+    assert Scripted.seen[0][1]["temperature"] == 0 and Scripted.seen[0][1]["stop"] == ["\n"]
+
+
+def test_continuation_log_probabilities_come_from_text_offsets(server):
+    (result,) = backend(server).loglikelihood([LoglikelihoodRequest("The capital is", " Paris")])
+    assert result.logprob == pytest.approx(-0.25) and result.n_tokens == 1 and result.is_greedy
+    (two,) = backend(server).loglikelihood([LoglikelihoodRequest("The capital", " is Paris")])
+    assert two.logprob == pytest.approx(-0.75) and two.n_tokens == 2
+
+
+def test_429_and_5xx_are_retried_with_backoff(server):
+    Scripted.plan = [429, 503, 500]
+    assert backend(server).generate([GenerateRequest("x", 4)]) == [" Paris.\nQ: next"]
+    assert len(Scripted.seen) == 4
+
+
+def test_a_4xx_error_names_the_server_and_its_message(server):
+    Scripted.plan = [400]
+    with pytest.raises(BackendError, match=r"answered 400 to /completions: scripted 400"):
+        backend(server).generate([GenerateRequest("x", 4)])
+
+
+def test_a_server_without_prompt_logprobs_is_a_clear_error(server):
+    Scripted.logprobs = False
+    with pytest.raises(BackendError, match="returned no prompt log-probabilities for a loglikelihood request"):
+        backend(server).loglikelihood([LoglikelihoodRequest("The capital is", " Paris")])
+
+
+def test_an_unserved_model_is_named_with_what_the_server_serves(server):
+    with pytest.raises(BackendError, match="does not serve 'other'; it serves: smol"):
+        OpenAIBackend("x", server, "other").probe()
+
+
+def test_a_stopped_server_fails_once_then_fast(server):
+    b = backend(server, retries=2)
+    b.base_url = "http://127.0.0.1:9/v1"
+    started = time.perf_counter()
+    with pytest.raises(BackendError, match=r"server http://127.0.0.1:9/v1 did not answer /completions after 3 attempts"):
+        b.generate([GenerateRequest("x", 4)])
+    with pytest.raises(BackendError, match="did not answer"):
+        b.generate([GenerateRequest("y", 4)])
+    assert time.perf_counter() - started < 5
+
+
+def test_the_api_key_is_sent_but_never_in_errors(server, monkeypatch):
+    monkeypatch.setenv("MY_KEY", "sk-secret-123")
+    spec = parse_spec_string(f"openai:{server}#smol")
+    from dataclasses import replace
+
+    made = load(replace(spec, options={"api_key_env": "MY_KEY", "max_retries": 0}))
+    Scripted.plan = [400]
+    with pytest.raises(BackendError) as info:
+        made.generate([GenerateRequest("x", 4)])
+    assert Scripted.seen[-1][2] == "Bearer sk-secret-123"
+    assert "sk-secret" not in str(info.value) and "sk-secret" not in repr(made.__dict__.get("name"))
+
+
+def test_a_missing_api_key_variable_is_named(server):
+    from dataclasses import replace
+
+    spec = replace(parse_spec_string(f"openai:{server}#smol"), options={"api_key_env": "NOT_SET_ANYWHERE"})
+    with pytest.raises(BackendError, match="environment variable NOT_SET_ANYWHERE"):
+        load(spec)
