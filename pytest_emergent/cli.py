@@ -177,6 +177,27 @@ def _models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cache(args: argparse.Namespace) -> int:
+    from .engine.cache import FILE_NAME, CacheUnavailable, ResponseCache
+
+    folder = Path(args.dir)
+    if not (folder / FILE_NAME).is_file():
+        print(f"no response cache at {folder / FILE_NAME}")
+        return 0
+    try:
+        cache = ResponseCache(folder)
+    except CacheUnavailable as exc:
+        raise UsageProblem(str(exc)) from None
+    if args.action == "clear":
+        print(f"removed {cache.clear()} responses from {cache.path}")
+        return 0
+    stats = cache.stats()
+    print(f"{stats['path']}: {stats['entries']} responses, {stats['bytes'] / 1e6:.1f} MB")
+    for row in stats["by_model"]:
+        print(f"  {row['model']:24} {row['kind']:14} {row['entries']}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="emergent", description="pytest-emergent: capability tests across model scales")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -184,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, func, help: str) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help, description=help)
         cmd.set_defaults(func=func)
-        if name != "models":
+        if name not in ("models", "cache"):
             cmd.add_argument("--ledger", default=DEFAULT_FOLDER, metavar="DIR", help=f"ledger folder (default {DEFAULT_FOLDER})")
         return cmd
 
@@ -210,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--requires-scale", metavar="PARAMS", help="declared scale: below it a failure is expected-fail")
     cmd.add_argument("--metric", help="metric to use as the score (default: acc, exact_match, …; BIG-bench: preferred)")
     cmd.add_argument("--baseline", default="latest", help="latest (default), none, or a run id")
+    cmd = command("cache", _cache, "show (info) or empty (clear) the response cache")
+    cmd.add_argument("action", choices=["info", "clear"])
+    cmd.add_argument("--dir", default=".emergent/cache", help="cache folder (default .emergent/cache)")
     cmd = command("models", _models, "list built-in and configured models and whether each is available")
     cmd.add_argument("--models-file", metavar="PATH", help="models file (default: emergent-models.yaml when present)")
     return parser

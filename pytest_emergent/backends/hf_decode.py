@@ -36,6 +36,43 @@ def left_pad(rows: list[list[int]], pad_id: int, device: Any) -> tuple[torch.Ten
     return ids.to(device), mask.to(device), positions.to(device)
 
 
+MIN_SHARED_PREFIX = 8
+
+
+def common_prefix(rows: list[list[int]]) -> int:
+    """Length of the token prefix all rows share, leaving each row at least one token of its own."""
+    shortest = min(len(r) for r in rows)
+    length = 0
+    while length < shortest - 1 and all(r[length] == rows[0][length] for r in rows):
+        length += 1
+    return length
+
+
+def prefill(model: Any, rows: list[list[int]], pad_id: int) -> tuple[Any, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Run the prompts; returns (cache, attention mask, last logits, next position per row).
+
+    Few-shot prompts share most of their tokens: a prefix common to every row runs once and its
+    key/value cache is repeated for the batch, so only each row's own suffix is computed.
+    """
+    device = next(model.parameters()).device
+    shared = common_prefix(rows) if len(rows) > 1 else 0
+    if shared < MIN_SHARED_PREFIX:
+        ids, mask, positions = left_pad(rows, pad_id, device)
+        out = model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
+        return cache_of(out), mask, out.logits[:, -1], positions[:, -1] + 1
+    prefix = torch.tensor([rows[0][:shared]], dtype=torch.long, device=device)
+    head = model(input_ids=prefix, position_ids=torch.arange(shared, device=device)[None], use_cache=True,
+                 logits_to_keep=1)
+    cache = cache_of(head)
+    cache.batch_repeat_interleave(len(rows))
+    ids, tail_mask, tail_positions = left_pad([r[shared:] for r in rows], pad_id, device)
+    mask = torch.cat([tail_mask.new_ones((len(rows), shared)), tail_mask], dim=1)
+    positions = tail_positions + shared
+    out = model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1,
+                **{cache_kwarg(model): cache})
+    return cache_of(out), mask, out.logits[:, -1], positions[:, -1] + 1
+
+
 @torch.inference_mode()
 def greedy(
     model: Any,
@@ -46,13 +83,11 @@ def greedy(
 ) -> list[list[int]]:
     """Greedy continuations of `rows`; row i stops at budgets[i] tokens or when finished(i, tokens)."""
     device = next(model.parameters()).device
-    ids, mask, positions = left_pad(rows, pad_id, device)
-    out = model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
-    cache, kwarg = cache_of(out), cache_kwarg(model)
+    cache, mask, last_logits, next_pos = prefill(model, rows, pad_id)
+    kwarg = cache_kwarg(model)
     alive = [i for i in range(len(rows)) if budgets[i] > 0]
     generated: list[list[int]] = [[] for _ in rows]
-    next_pos = positions[:, -1] + 1
-    next_tok = out.logits[:, -1].argmax(-1)
+    next_tok = last_logits.argmax(-1)
     if len(alive) < len(rows):
         keep = torch.tensor(alive, device=device)
         cache.batch_select_indices(keep)

@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 
-from .hf_decode import cache_kwarg, cache_of, left_pad
+from .hf_decode import cache_kwarg, prefill
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -42,9 +42,8 @@ def score_batch(model: Any, pairs: list[Pair], batch: list[tuple[tuple[int, ...]
     """{pair index: (sum of continuation log-probs, whether greedy decoding gives the continuation)}."""
     device = next(model.parameters()).device
     contexts = [list(c) for c, _ in batch]
-    ids, mask, positions = left_pad(contexts, pad_id, device)
-    out = model(input_ids=ids, attention_mask=mask, position_ids=positions, use_cache=True, logits_to_keep=1)
-    first = out.logits[:, -1].float().log_softmax(-1)  # predicts each continuation's first token
+    cache, mask, last_logits, next_pos = prefill(model, contexts, pad_id)
+    first = last_logits.float().log_softmax(-1)  # predicts each continuation's first token
     owners = [g for g, (_, members) in enumerate(batch) for _ in members]
     indices = [i for _, members in batch for i in members]
     continuations = [list(pairs[i][1]) for i in indices]
@@ -52,17 +51,16 @@ def score_batch(model: Any, pairs: list[Pair], batch: list[tuple[tuple[int, ...]
     rest_width = max(len(c) for c in continuations) - 1
     rest = None
     if rest_width > 0:
-        cache = cache_of(out)
-        cache.batch_select_indices(torch.tensor(owners, device=device))
+        owner_index = torch.tensor(owners, device=device)
+        cache.batch_select_indices(owner_index)
         tail = torch.full((len(indices), rest_width), pad_id, dtype=torch.long)
         tail_mask = torch.zeros((len(indices), rest_width), dtype=torch.long)
         for r, cont in enumerate(continuations):
             if len(cont) > 1:
                 tail[r, : len(cont) - 1] = torch.tensor(cont[:-1])
                 tail_mask[r, : len(cont) - 1] = 1
-        owner_index = torch.tensor(owners, device=device)
         full_mask = torch.cat([mask[owner_index], tail_mask.to(device)], dim=1)
-        tail_pos = positions[owner_index, -1:] + 1 + torch.arange(rest_width, device=device)[None, :]
+        tail_pos = next_pos[owner_index, None] + torch.arange(rest_width, device=device)[None, :]
         rest = model(input_ids=tail.to(device), attention_mask=full_mask, position_ids=tail_pos,
                      use_cache=True, **{cache_kwarg(model): cache}).logits.float().log_softmax(-1)
     for r, (index, cont) in enumerate(zip(indices, continuations)):

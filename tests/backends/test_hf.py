@@ -110,3 +110,16 @@ def test_rows_that_stop_early_leave_the_batch_without_changing_the_others(tiny):
     alone = tiny.generate([long_request])[0]
     mixed = tiny.generate([GenerateRequest(p, 1) for p in PROMPTS[:5]] + [long_request])
     assert mixed[-1] == alone
+
+
+FEW_SHOT = "Q: What is 12 + 35?\nA: 47\n\nQ: What is 60 + 21?\nA: 81\n\nQ: What is 44 + 38?\nA: 82\n\n"
+SHARED = [f"{FEW_SHOT}Q: What is {a} + {b}?\nA:" for a, b in ((66, 24), (92, 89), (10, 5), (71, 18), (33, 33), (5, 95))]
+
+
+def test_prompts_with_a_shared_prefix_answer_as_one_at_a_time(backend):
+    requests = [GenerateRequest(p, max_new_tokens=6, stop=("\n",)) for p in SHARED]
+    assert backend.generate(requests) == [backend.generate([r])[0] for r in requests]
+    scored = [LoglikelihoodRequest(p, f" {c}") for p in SHARED for c in ("90", "181", "15")]
+    batched = backend.loglikelihood(scored)
+    single = [backend.loglikelihood([r])[0] for r in scored]
+    assert max(abs(b.logprob - s.logprob) for b, s in zip(batched, single)) < 1e-4

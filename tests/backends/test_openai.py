@@ -140,3 +140,15 @@ def test_a_missing_api_key_variable_is_named(server):
     spec = replace(parse_spec_string(f"openai:{server}#smol"), options={"api_key_env": "NOT_SET_ANYWHERE"})
     with pytest.raises(BackendError, match="environment variable NOT_SET_ANYWHERE"):
         load(spec)
+
+
+def test_a_stopped_server_is_one_clear_error_per_model_not_a_traceback_per_test(pytester):
+    pytester.makefile(".yaml", **{"emergent-models": "- name: gone\n  backend: openai\n"
+                                  "  base_url: http://127.0.0.1:9/v1\n  model: m\n  max_retries: 1\n"})
+    pytester.makepyfile(test_x="def test_a(model): pass\ndef test_b(model): pass\ndef test_c(model): pass\n")
+    result = pytester.runpytest("--emergent-model", "gone", "--emergent-cache", "off")
+    result.assert_outcomes(errors=3)
+    result.stdout.no_fnmatch_line("*Traceback*")
+    assert result.stdout.str().count("loading model gone") == 1
+    result.stdout.fnmatch_lines(["model gone could not be loaded: model 'gone': server http://127.0.0.1:9/v1 did not "
+                                 "answer /models after 2 attempts*"])

@@ -78,3 +78,15 @@ def test_cache_statistics_and_clear(tmp_path):
     assert cache.stats()["entries"] == 2
     assert cache.clear() == 2 and cache.stats()["entries"] == 0
     assert isinstance(cache.db, sqlite3.Connection)
+
+
+def test_the_cache_command_shows_and_clears_entries(tmp_path, capsys):
+    from pytest_emergent.cli import main
+
+    cache = ResponseCache(tmp_path)
+    cache.put_many("smollm2-135m", "generate", [("a", "1"), ("b", "2")])
+    cache.close()
+    assert main(["cache", "info", "--dir", str(tmp_path)]) == 0
+    assert "2 responses" in capsys.readouterr().out
+    assert main(["cache", "clear", "--dir", str(tmp_path)]) == 0
+    assert "removed 2 responses" in capsys.readouterr().out
