@@ -13,6 +13,7 @@ import torch
 
 from ..config import ModelSpec
 from .base import Backend, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+from .hf_batch import auto_batch_size
 from .hf_decode import greedy
 from .hf_load import load_model_and_tokenizer
 from .hf_score import group_batches, score_batch
@@ -23,7 +24,10 @@ DEFAULT_BATCH_SIZE = 16
 def load(spec: ModelSpec) -> Backend:
     model, tokenizer = load_model_and_tokenizer(spec)
     batch_size = spec.options.get("batch_size", "auto")
-    size = DEFAULT_BATCH_SIZE if batch_size in (None, "auto") else int(batch_size)
+    if batch_size in (None, "auto"):
+        size = auto_batch_size(model, str(next(model.parameters()).device))
+    else:
+        size = int(batch_size)
     if getattr(model.config, "is_encoder_decoder", False):
         from .hf_seq2seq import Seq2SeqBackend
 
