@@ -6,8 +6,9 @@ pure comparison with a model's scale and traits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .scale import Scale, ScaleError, ScaleRequirement, build_requirement, describe_gap, unmet
 

@@ -28,7 +28,7 @@ class ModelHeader:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ModelHeader":
+    def from_dict(cls, data: dict[str, Any]) -> ModelHeader:
         return cls(data["name"], data["backend"], data.get("family"), tuple(data.get("traits", ())),
                    dict(data.get("scale", {})), dict(data.get("info", {})))
 
@@ -52,7 +52,7 @@ class Result:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Result":
+    def from_dict(cls, data: dict[str, Any]) -> Result:
         return cls(
             capability=data["capability"], nodeid=data["nodeid"], model=data["model"],
             status=Status(data["status"]), score=data.get("score"), threshold=data.get("threshold"),

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Mapping, Union
+from typing import Union
 
 ScaleValue = Union[str, int, float]
 
@@ -35,7 +36,7 @@ class Scale:
     compute: float | None = None
     step: float | None = None
 
-    def with_compute(self) -> "Scale":
+    def with_compute(self) -> Scale:
         """Fill `compute` with 6·N·D when params and tokens are known and compute is not."""
         if self.compute is None and self.params and self.tokens:
             return Scale(self.params, self.tokens, 6.0 * self.params * self.tokens, self.step)
