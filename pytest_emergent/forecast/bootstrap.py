@@ -1,8 +1,10 @@
-"""Intervals by parametric bootstrap: redraw the data from the fit's own noise model, refit.
+"""Intervals by bootstrap: redraw the data, refit, and see where the crossing lands.
 
-Each method says how its data scatter (`Curve.resample`: between-model scatter around the trend,
-and binomial noise over each point's cases); refitting many redrawn data sets shows how far the
-crossing could move. A generator seeded once makes every interval reproducible.
+Each refit sees (1) every model's pass rate (or metric) drawn around the fit with the scatter the
+data showed around it, and its cases drawn again where their count is known (`Curve.resample`);
+and (2) random weights on the points from a flat Dirichlet, the Bayesian bootstrap (Rubin 1981):
+the smooth form of resampling points, which still works with three of them. Seeding one generator
+makes every interval reproducible.
 """
 
 from __future__ import annotations
@@ -14,18 +16,15 @@ import numpy as np
 from .curve import Curve, Fitter
 from .series import Series
 
-_FIT_FAILURES = (ArithmeticError, ValueError, np.linalg.LinAlgError)
+_FIT_FAILURES = (ArithmeticError, ValueError)  # numpy's LinAlgError is a ValueError
 
 
 @dataclass(frozen=True)
 class Draws:
-    """One entry per bootstrap fit: log10 crossing (inf: never; NaN: fit failed) and slope."""
+    """One entry per refit: log10 crossing (inf: never; NaN: the refit failed) and slope."""
 
     crossings: np.ndarray
     slopes: np.ndarray
-
-    def usable(self) -> np.ndarray:
-        return self.crossings[~np.isnan(self.crossings)]
 
     def share_rising(self) -> float:
         slopes = self.slopes[~np.isnan(self.slopes)]
@@ -37,24 +36,30 @@ class Draws:
 
     def quantile(self, q: float) -> float:
         """A quantile of the crossing, with 'never' counted as beyond every finite scale."""
-        usable = self.usable()
+        usable = self.crossings[~np.isnan(self.crossings)]
         if usable.size == 0:
             return float("nan")
         return float(np.quantile(usable, q, method="inverted_cdf"))
 
 
+def resample(curve: Curve, series: Series, rng: np.random.Generator) -> Series:
+    redrawn = curve.resample(series, rng)
+    weight = rng.dirichlet(np.ones(series.x.size)) * series.x.size
+    return redrawn.resampled(redrawn.p, weight)
+
+
 def bootstrap(fitter: Fitter, curve: Curve, series: Series, threshold: float, n_boot: int, seed: int) -> Draws:
+    """Refit `n_boot` redrawn data sets; a refit that fails counts as NaN, not as an error."""
     rng = np.random.default_rng(seed)
     crossings = np.full(n_boot, np.nan)
     slopes = np.full(n_boot, np.nan)
-    with np.errstate(all="ignore"):
-        for i in range(n_boot):
-            try:
-                refit = fitter(curve.resample(series, rng))
-                crossing = refit.crossing(threshold)
-                slope = refit.slope
-            except _FIT_FAILURES:
-                continue
-            crossings[i] = np.inf if crossing is None else crossing
-            slopes[i] = slope
+    for i in range(n_boot):
+        try:
+            refit = fitter(resample(curve, series, rng))
+            crossing = refit.crossing(threshold)
+            slope = refit.slope
+        except _FIT_FAILURES:
+            continue
+        crossings[i] = np.inf if crossing is None else crossing
+        slopes[i] = slope
     return Draws(crossings=crossings, slopes=slopes)

@@ -3,20 +3,21 @@
 Pass rate can jump between two sizes while the metric under it (log-probability of the target,
 choice margin) moves smoothly (Schaeffer et al. 2023), so the metric is what gets extrapolated.
 Where in metric units the capability starts passing is learned from the observed points with a
-binomial logistic link. Without a usable metric, or when the observed pass rates cannot place
-the link (all at the floor), the fit falls back to the logit trend of the pass rate itself.
+logistic link (a line in logit(pass rate) against the metric). Without a usable metric, or when
+the observed pass rates cannot place the link (all at the floor), the fit falls back to the logit
+trend of the pass rate itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from .curve import Curve
-from .lsq import Line, logistic_link, ols_line
-from .passrate import fit_logit_trend, scatter_draw
-from .series import Series, logit, smoothed_target
+from .lsq import Line, between_model_scatter, random_effects_line, rises, weighted_line, weighted_sse
+from .passrate import fit_logit_trend, logit_variance, redraw_cases, scatter_draw
+from .series import Footing, Series, logit
 
 
 @dataclass(frozen=True)
@@ -29,23 +30,19 @@ class MetricCurve:
 
     trend: Line
     power: bool
-    residual_variance: float
     link: Line
-    cases: float
+    footing: Footing
+    residual_variance: float
+    established: bool
 
     @property
     def slope(self) -> float:
         return -self.trend.b if self.power else self.trend.b
 
-    def metric_at(self, x: np.ndarray) -> np.ndarray:
-        fitted = self.trend.at(x)
-        return -np.exp(fitted) if self.power else fitted
-
     def crossing(self, threshold: float) -> float | None:
-        target = logit(smoothed_target(threshold, np.array([self.cases])))
-        needed = float((target - self.link.a) / self.link.b)
         if self.slope <= 0.0:
             return None
+        needed = (self.footing.target_logit(threshold) - self.link.a) / self.link.b  # link.b > 0
         if not self.power:
             return (needed - self.trend.a) / self.trend.b
         if needed >= 0.0:
@@ -56,26 +53,38 @@ class MetricCurve:
         """Metric scattered around its trend; pass rates redrawn case by case from what was seen."""
         known = ~np.isnan(series.metric)
         variance = scatter_draw(self.residual_variance, int(known.sum()) - 2, rng)
-        noise = rng.normal(0.0, np.sqrt(variance), series.x.size)
-        fitted = self.trend.at(series.x) + noise
+        fitted = self.trend.at(series.x) + rng.normal(0.0, np.sqrt(variance), series.x.size)
         metric = np.where(known, -np.exp(fitted) if self.power else fitted, np.nan)
-        cases = series.n.astype(int)
-        return series.with_values(p=rng.binomial(cases, series.p) / cases, metric=metric)
+        return replace(series.resampled(redraw_cases(series, series.p, rng), series.weight), metric=metric)
 
     def describe(self) -> str:
         shape = "-metric falls as a power of scale" if self.power else "metric linear in log10(scale)"
-        return f"{shape}; pass rate linked to metric (slope {self.link.b:.2f})"
+        return f"{shape}; pass rate linked to metric (slope {self.link.b:+.2f})"
 
 
-def _trend(x: np.ndarray, metric: np.ndarray) -> tuple[Line, bool, float]:
-    """Linear trend, or a power law toward 0 when the metric is negative and that fits better."""
-    line, variance = ols_line(x, metric)
+def _link(metric: np.ndarray, p_smooth: np.ndarray, n: np.ndarray, w: np.ndarray) -> Line:
+    """logit(pass rate) = a + b·metric, weighted as the pass-rate trend is (binomial + scatter)."""
+    y, v = logit(p_smooth), logit_variance(p_smooth, n)
+    return random_effects_line(metric, y, v, between_model_scatter(metric, y, v, w), w)
+
+
+def _fallback(series: Series, why: str) -> Curve:
+    return replace(fit_logit_trend(series), note=why)
+
+
+def _trend(x: np.ndarray, metric: np.ndarray, w: np.ndarray) -> tuple[Line, bool, float]:
+    """Linear trend, or a power law toward 0 when the metric is negative and that fits better.
+
+    Returns the line, whether it is the power law, and its residual variance in fitted units.
+    """
+    dof = max(x.size - 2, 1)
+    line = weighted_line(x, metric, w)
+    linear_error = weighted_sse(line, x, metric, w)
     if (metric < 0).all():
-        power, log_variance = ols_line(x, np.log(-metric))
-        power_error = float(((-np.exp(power.at(x)) - metric) ** 2).sum())
-        if power_error < float(((line.at(x) - metric) ** 2).sum()):
-            return power, True, log_variance
-    return line, False, variance
+        power = weighted_line(x, np.log(-metric), w)
+        if float((w * (-np.exp(power.at(x)) - metric) ** 2).sum()) < linear_error:
+            return power, True, weighted_sse(power, x, np.log(-metric), w) / dof
+    return line, False, linear_error / dof
 
 
 def fit_metric(series: Series) -> Curve:
@@ -83,11 +92,12 @@ def fit_metric(series: Series) -> Curve:
     if not series.has_metric():
         return fit_logit_trend(series)
     known = ~np.isnan(series.metric)
-    x, metric, p, n = series.x[known], series.metric[known], series.p[known], series.n[known]
+    x, metric, p, n, w = (a[known] for a in (series.x, series.metric, series.smoothed_p(), series.n, series.weight))
     if np.ptp(p) == 0.0 or np.ptp(metric) == 0.0:
-        return fit_logit_trend(series)  # nothing to learn the link from
-    link = logistic_link(metric, p, n)
+        return _fallback(series, "metric unused: the pass rates give nothing to link it to")
+    link = _link(metric, p, n, w)
     if link.b <= 0.0:
-        return fit_logit_trend(series)  # the metric does not track passing; do not trust it
-    trend, power, variance = _trend(x, metric)
-    return MetricCurve(trend, power, variance, link, cases=float(np.median(n)))
+        return _fallback(series, "metric unused: higher values do not go with passing")
+    trend, power, variance = _trend(x, metric, w)
+    established = rises(-trend.b if power else trend.b, variance, trend.sxx, x.size - 2)
+    return MetricCurve(trend, power, link, series.footing(), variance, established)

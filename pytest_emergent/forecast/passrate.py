@@ -2,9 +2,19 @@
 
 The logit of the (smoothed) pass rate is the smooth signal hidden in the rate itself: a rate
 creeping from 0.1% to 1% moves as far in logit as one going from 1% to 10%, so the slow part of
-an emergence curve still carries information about where it is heading. The line is fitted with
-random-effects weights: each point's binomial noise, plus a model-to-model scatter the data ask
-for (see `random_effects_line`).
+an emergence curve still carries information about where it is heading.
+
+Three choices make it a forecaster rather than a curve fit:
+- random-effects weights (`random_effects_line`): each point's binomial noise, plus the
+  model-to-model scatter the data ask for;
+- a local trend: before a capability emerges its logit curve bends upward (the smallest models sit
+  on a floor of lucky guesses and formatting accidents), so the slope near the largest models is
+  the better guide. Each point's weight is discounted by e for every local step between sizes
+  that separates it from the largest, as exponential smoothing discounts old observations.
+  The step sets how local: shorter steps catch sharp emergence sooner and raise more false
+  alarms; see bench/forecast_validation.py for the trade-off on public scores;
+- whether it rises at all is judged on the line over all points, against the scatter between
+  models, so that one lucky largest model in a zig-zag series is not taken for a trend.
 """
 
 from __future__ import annotations
@@ -13,13 +23,27 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lsq import Line, random_effects_line
-from .series import Series, logit, sigmoid, smoothed, smoothed_target
+from .lsq import Line, between_model_scatter, random_effects_line, rises, scatter_dof
+from .series import Footing, Series, logit, sigmoid
 
 
 def logit_variance(p_smooth: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Sampling variance of a logit pass rate measured on n cases (delta method)."""
     return 1.0 / ((n + 1.0) * p_smooth * (1.0 - p_smooth))
+
+
+def frontier_emphasis(x: np.ndarray) -> np.ndarray:
+    """exp(-distance from the largest scale, in local steps between sizes).
+
+    The local step is the gap between the two largest distinct scales, but at least half the
+    median gap, so that a near-duplicate largest model (7B next to 8B) does not leave a slope
+    resting on two points a few percent apart.
+    """
+    gaps = np.diff(np.unique(x))
+    if gaps.size == 0:
+        return np.ones_like(x)
+    step = max(float(gaps[-1]), 0.5 * float(np.median(gaps)))
+    return np.exp(-(x.max() - x) / step)
 
 
 def scatter_draw(variance: float, dof: int, rng: np.random.Generator) -> float:
@@ -33,35 +57,55 @@ def scatter_draw(variance: float, dof: int, rng: np.random.Generator) -> float:
     return variance * dof / max(rng.chisquare(dof), 1e-12)
 
 
+def redraw_cases(series: Series, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Pass rates of new cases drawn at `rate`, where the case count is known."""
+    cases = series.n.astype(int)
+    return np.where(series.counted, rng.binomial(cases, np.clip(rate, 0.0, 1.0)) / cases, rate)
+
+
 @dataclass(frozen=True)
 class LogitTrend:
-    """logit(pass rate) = a + b·log10(scale), plus between-model scatter tau2."""
+    """logit(pass rate) = a + b·log10(scale) near the largest scale, plus between-model scatter.
+
+    `overall` is the same line fitted without favouring the largest scales. Whether the pass
+    rate rises at all is judged on it (`slope`, `established`), where it will cross on the local
+    line: one lucky largest model at the end of a zig-zag series is not a trend.
+    """
 
     line: Line
-    cases: float  # typical case count, to put the threshold on the smoothed footing
+    overall: Line
+    footing: Footing
+    established: bool
+    note: str = ""  # why the main method fell back to this fit, if it did
 
     @property
     def slope(self) -> float:
-        return self.line.b
+        return self.overall.b
 
     def crossing(self, threshold: float) -> float | None:
         if self.line.b <= 0.0:
             return None
-        target = logit(smoothed_target(threshold, np.array([self.cases])))
-        return float((target - self.line.a) / self.line.b)
+        return (self.footing.target_logit(threshold) - self.line.a) / self.line.b
 
     def resample(self, series: Series, rng: np.random.Generator) -> Series:
         """Each model's true rate scattered around the line, then its cases drawn again."""
-        tau2 = scatter_draw(self.line.tau2, series.x.size - 2, rng)
+        tau2 = scatter_draw(self.line.tau2, scatter_dof(series.x.size), rng)
         z = self.line.at(series.x) + rng.normal(0.0, np.sqrt(tau2), series.x.size)
-        cases = series.n.astype(int)
-        return series.with_values(p=rng.binomial(cases, sigmoid(z)) / cases)
+        return series.resampled(p=redraw_cases(series, sigmoid(z), rng), weight=series.weight)
 
     def describe(self) -> str:
-        return f"logit(pass rate) rises {self.line.b:.2f} per decade"
+        trend = f"logit(pass rate) changes {self.line.b:+.2f} per decade near the largest scale"
+        return f"{trend}; {self.note}" if self.note else trend
 
 
 def fit_logit_trend(series: Series) -> LogitTrend:
-    p = smoothed(series.p, series.n)
-    line = random_effects_line(series.x, logit(p), logit_variance(p, series.n))
-    return LogitTrend(line=line, cases=float(np.median(series.n)))
+    p = series.smoothed_p()
+    y, v = logit(p), logit_variance(p, series.n)
+    tau2 = between_model_scatter(series.x, y, v, series.weight)
+    local = random_effects_line(series.x, y, v, tau2, series.weight * frontier_emphasis(series.x))
+    overall = random_effects_line(series.x, y, v, tau2, series.weight)
+    # With tau2 estimated, its degrees of freedom bound the evidence; at tau2 = 0 the binomial
+    # variances are all there is, and they are known.
+    dof = scatter_dof(series.x.size) if tau2 > 0.0 else 1000
+    established = rises(overall.b, 1.0, overall.sxx, dof)
+    return LogitTrend(local, overall, series.footing(), established)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from .bootstrap import bootstrap
 from .curve import Fitter
 from .metric import fit_metric
@@ -20,9 +22,9 @@ def forecast(
 ) -> Forecast:
     """Forecast the scale at which the pass rate reaches `threshold`.
 
-    `method="metric"` extrapolates the smooth metric where recorded (else the logit of the pass
-    rate); `method="sigmoid"` is the logistic-in-pass-rate baseline. The interval is a 90%
-    bootstrap interval over `n_boot` refits, reproducible for a given `seed`.
+    `method="metric"` extrapolates the smooth metric where recorded (else the local logit trend of
+    the pass rate); `method="sigmoid"` is the logistic-in-pass-rate baseline. The interval is a
+    90% bootstrap interval over `n_boot` refits, the same for the same `seed`.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -37,9 +39,11 @@ def forecast(
         largest = f"{10.0**series.x_max:.3g}"
         return Forecast(method, ALREADY_PASSING, None, None, None, f"passes at the largest scale ({largest})")
     fitter = _FITTERS[method]
-    try:
-        curve = fitter(series)
-    except (ArithmeticError, ValueError) as error:
-        return Forecast(method, TOO_NOISY, None, None, None, f"the fit failed: {error}")
-    draws = bootstrap(fitter, curve, series, threshold, n_boot, seed)
-    return decide(method, series, threshold, curve, draws)
+    # Extreme refits overflow exp/log harmlessly (to inf or 0); a user's -W error must not see it.
+    with np.errstate(all="ignore"):
+        try:
+            curve = fitter(series)
+        except (ArithmeticError, ValueError) as error:
+            return Forecast(method, TOO_NOISY, None, None, None, f"the fit failed: {error}")
+        draws = bootstrap(fitter, curve, series, threshold, n_boot, seed)
+        return decide(method, series, threshold, curve, draws)

@@ -26,6 +26,8 @@ class Series:
     p: np.ndarray  # observed pass rate
     metric: np.ndarray  # smooth metric, NaN where not measured
     n: np.ndarray  # case count, ASSUMED_CASES where unknown
+    counted: np.ndarray  # whether the case count was given
+    weight: np.ndarray  # how much each point counts: all ones, except in bootstrap refits
 
     @classmethod
     def of(cls, points: Sequence[Point]) -> Series:
@@ -35,15 +37,13 @@ class Series:
             p=np.array([pt.pass_rate for pt in ordered], dtype=float),
             metric=np.array([np.nan if pt.metric is None else pt.metric for pt in ordered], dtype=float),
             n=np.array([pt.n_cases or ASSUMED_CASES for pt in ordered], dtype=float),
+            counted=np.array([pt.n_cases is not None for pt in ordered]),
+            weight=np.ones(len(ordered)),
         )
 
-    def with_values(self, p: np.ndarray | None = None, metric: np.ndarray | None = None) -> Series:
-        """A resampled copy: same scales and case counts, new observations."""
-        return replace(
-            self,
-            p=self.p if p is None else np.asarray(p, dtype=float),
-            metric=self.metric if metric is None else np.asarray(metric, dtype=float),
-        )
+    def resampled(self, p: np.ndarray, weight: np.ndarray) -> Series:
+        """A bootstrap copy: same scales, cases and metric; redrawn pass rates and point weights."""
+        return replace(self, p=np.asarray(p, dtype=float), weight=np.asarray(weight, dtype=float))
 
     @property
     def distinct_scales(self) -> int:
@@ -57,15 +57,27 @@ class Series:
         """Mean pass rate at the largest scale (replicates there are averaged)."""
         return float(self.p[self.x == self.x[-1]].mean())
 
+    def footing(self) -> Footing:
+        return Footing(cases=float(np.median(self.n)), counted=bool(self.counted.all()))
+
+    def smoothed_p(self) -> np.ndarray:
+        return smoothed(self.p, self.n, self.counted)
+
     def has_metric(self) -> bool:
         """Whether the metric is measured at enough distinct scales to fit a trend through it."""
         known = ~np.isnan(self.metric)
         return int(np.unique(self.x[known]).size) >= 3
 
 
-def smoothed(p: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Pass rates pulled off 0 and 1 by half a case (Jeffreys-style), so their logits stay finite."""
-    return (p * n + 0.5) / (n + 1.0)
+def smoothed(p: np.ndarray, n: np.ndarray, counted: np.ndarray | bool = True) -> np.ndarray:
+    """Pass rates pulled off 0 and 1 by half a case, so that their logits stay finite.
+
+    Counted rates get the empirical-logit correction (k + 1/2) / (n + 1), the least biased on
+    binomial counts; rates of unknown provenance are only clipped, so exact inputs stay exact.
+    """
+    p, n = np.asarray(p, dtype=float), np.asarray(n, dtype=float)
+    edge = 0.5 / (n + 1.0)
+    return np.where(counted, (p * n + 0.5) / (n + 1.0), np.clip(p, edge, 1.0 - edge))
 
 
 def logit(p: np.ndarray | float) -> np.ndarray:
@@ -76,7 +88,13 @@ def sigmoid(z: np.ndarray | float) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
 
 
-def smoothed_target(threshold: float, n: np.ndarray) -> float:
-    """The threshold on the same smoothed footing as the data (1.0 becomes reachable)."""
-    cases = float(np.median(n))
-    return float(smoothed(np.array(threshold), np.array(cases)))
+@dataclass(frozen=True)
+class Footing:
+    """How a series was smoothed, so that a threshold can be put on the same footing."""
+
+    cases: float
+    counted: bool
+
+    def target_logit(self, threshold: float) -> float:
+        """logit of the smoothed threshold (a threshold of 1.0 becomes reachable)."""
+        return float(logit(smoothed(np.array(threshold), np.array(self.cases), self.counted)))

@@ -1,8 +1,8 @@
 """From a fit and its bootstrap to a verdict: the rules that keep the forecast conservative.
 
-A crossing is only announced when the trend rises in nearly every refit and the crossing lies
-within a horizon beyond the largest observed scale; past that, a straight-line extrapolation of a
-handful of models is not evidence of anything.
+A crossing is only announced when the rise stands out of the scatter between models, holds in
+most bootstrap refits, and reaches the threshold within a horizon beyond the largest observed
+scale; past that, extrapolating a handful of models is not evidence of anything.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from .types import CROSSING, FALLING, PLATEAU, TOO_NOISY, Forecast
 HORIZON_DECADES = 3.0
 INTERVAL = (0.05, 0.95)
 # A direction is believed only when this share of bootstrap refits agrees with it.
-AGREEMENT = 0.9
+AGREEMENT = 0.8
 
 
 def _scale(log10_value: float) -> str:
-    return f"{10.0**log10_value:.3g}" if log10_value < 300 else f"1e{log10_value:.0f}"
+    return f"{10.0**log10_value:.3g}"
 
 
 def decide(method: str, series: Series, threshold: float, curve: Curve, draws: Draws) -> Forecast:
@@ -39,11 +39,12 @@ def decide(method: str, series: Series, threshold: float, curve: Curve, draws: D
         return unresolved(PLATEAU, "no rise with scale")
     x_hat = curve.crossing(threshold)
     if x_hat is None or x_hat > horizon:
-        where = "never" if x_hat is None else f"only near {_scale(x_hat)}"
+        where = "never" if x_hat is None or x_hat > x_max + 30 else f"only near {_scale(x_hat)}"
         return unresolved(
-            PLATEAU,
-            f"the trend reaches {threshold:g} {where}, beyond {HORIZON_DECADES:g} decades past the largest point",
+            PLATEAU, f"the trend reaches {threshold:g} {where}, past the {HORIZON_DECADES:g}-decade horizon"
         )
+    if not curve.established:
+        return unresolved(TOO_NOISY, "the rise is within the scatter between models")
     if draws.share_rising() < AGREEMENT:
         return unresolved(
             TOO_NOISY, f"only {draws.share_rising():.0%} of bootstrap refits rise; the trend is not established"
