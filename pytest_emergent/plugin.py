@@ -31,7 +31,8 @@ MARKERS = (
     "requires_scale(params=None, *, tokens=None, compute=None, step=None, reason=None): "
     "the scale at which this capability is expected to work; below it a failure is expected",
     "requires_traits(*traits): traits (instruct, chat, base, code...) the model needs for this capability",
-    "capability(id): explicit capability id (default: the test id without the model)",
+    "capability(id=None, *, requires=()): explicit capability id (default: the test id without the model), "
+    "and the capabilities it builds on",
 )
 
 

@@ -19,12 +19,16 @@ class Requirement:
     traits: tuple[str, ...] = ()
     reason: str | None = None
     capability: str | None = None
+    # Capabilities this one builds on: it should not pass before them (reports flag an inversion).
+    prerequisites: tuple[str, ...] = ()
 
     def declared(self) -> dict[str, Any]:
         """The declaration as it goes into reports."""
         out: dict[str, Any] = dict(self.scale.as_dict())
         if self.traits:
             out["traits"] = list(self.traits)
+        if self.prerequisites:
+            out["requires_capabilities"] = list(self.prerequisites)
         return out
 
 
@@ -40,6 +44,7 @@ def evaluate_marks(marks: Iterable[Any], tiers: Mapping[str, ScaleRequirement]) 
     """Fold `requires_scale`, `requires_traits` and `capability` marks (closest first) into one."""
     dims: dict[str, float] = {}
     traits: list[str] = []
+    prerequisites: list[str] = []
     reason = capability = None
     for mark in marks:
         if mark.name == "requires_scale":
@@ -63,10 +68,16 @@ def evaluate_marks(marks: Iterable[Any], tiers: Mapping[str, ScaleRequirement]) 
                 if trait not in traits:
                     traits.append(trait)
         elif mark.name == "capability":
-            if len(mark.args) != 1 or not isinstance(mark.args[0], str):
-                raise ScaleError("capability takes one string: the capability id")
-            capability = capability or mark.args[0]
-    return Requirement(ScaleRequirement(**dims), tuple(traits), reason, capability)
+            if len(mark.args) > 1 or (mark.args and not isinstance(mark.args[0], str)) or set(mark.kwargs) - {"requires"}:
+                raise ScaleError("capability takes one string, the capability id, and requires=[ids it builds on]")
+            if mark.args:
+                capability = capability or mark.args[0]
+            needs = mark.kwargs.get("requires", ())
+            needs = [needs] if isinstance(needs, str) else list(needs)
+            if not all(isinstance(n, str) and n for n in needs):
+                raise ScaleError(f"capability(requires=...) takes capability ids, got {needs!r}")
+            prerequisites += [n for n in needs if n not in prerequisites]
+    return Requirement(ScaleRequirement(**dims), tuple(traits), reason, capability, tuple(prerequisites))
 
 
 def judge(requirement: Requirement, scale: Scale, traits: Iterable[str]) -> Verdict:

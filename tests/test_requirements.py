@@ -30,3 +30,17 @@ def test_verdict_reason_names_scale_and_missing_traits():
     assert not verdict.meets
     assert verdict.reason == "needs params ≥ 1B; model has 135M; needs trait instruct; model has base"
     assert judge(requirement, Scale(params=2e9), ["instruct"]).meets
+
+
+def test_a_capability_names_the_capabilities_it_builds_on():
+    marks = [pytest.mark.capability("arith/3-digit", requires=["arith/2-digit"]).mark,
+             pytest.mark.capability(requires="arith/1-digit").mark]
+    requirement = evaluate_marks(marks, {})
+    assert requirement.capability == "arith/3-digit"
+    assert requirement.prerequisites == ("arith/2-digit", "arith/1-digit")
+    assert requirement.declared() == {"requires_capabilities": ["arith/2-digit", "arith/1-digit"]}
+
+
+def test_prerequisites_must_be_ids():
+    with pytest.raises(ScaleError, match="requires"):
+        evaluate_marks([pytest.mark.capability("a", requires=[3]).mark], {})
