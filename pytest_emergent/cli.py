@@ -1,4 +1,4 @@
-"""The `emergent` command: the ledger without a test session (history, diff, report, import, models).
+"""The `emergent` command: the ledger without a test session (history, diff, report, forecast, import, models).
 
 `emergent diff` exits 1 when something regressed, so a CI job can gate on it; every other
 failure (an unknown run, a bad file) exits 2 with one line that names what is wrong.
@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import BUILTINS, ModelConfigError, ModelSpec, check_available, load_models_file
+from .forecast import METHODS
+from .forecast.ledger import SCALE_CHOICES, forecast_runs
+from .forecast.table import format_details, format_forecast
 from .ledger import (
     DEFAULT_FOLDER,
     ImportFormatError,
@@ -100,6 +103,19 @@ def _report(args: argparse.Namespace) -> int:
         print(f"wrote {args.html}")
     if not args.md and not args.html:
         print(render_markdown(focus))
+    return 0
+
+
+def _forecast(args: argparse.Namespace) -> int:
+    runs = Ledger(args.ledger).runs()
+    if not runs:
+        raise LedgerError(f"ledger {args.ledger}: no runs recorded, nothing to forecast "
+                          "(run pytest with --emergent-ledger, or emergent import)")
+    result = forecast_runs(runs, capability=args.capability, family=args.family, scale=args.scale,
+                           method=args.method)
+    print(format_forecast(result, args.capability))
+    if args.verbose and result.series:
+        print("\n" + format_details(result))
     return 0
 
 
@@ -221,6 +237,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--md", metavar="PATH", help="Markdown report (printed when neither --md nor --html is given)")
     cmd.add_argument("--html", metavar="PATH", help="self-contained HTML report with emergence plots")
     cmd.add_argument("--run", metavar="ID", help="the run shown in the matrix (default: the latest)")
+    cmd = command("forecast", _forecast, "the scale at which each capability is forecast to reach its threshold, "
+                  "and the order in which capabilities lit up")
+    cmd.add_argument("capability", nargs="?", help="a capability id, a glob (arith/*) or a part of ids")
+    cmd.add_argument("--family", help="only this model family")
+    cmd.add_argument("--scale", choices=SCALE_CHOICES, default="params",
+                     help="x axis: params (default) or training compute, where every checkpoint knows it")
+    cmd.add_argument("--method", choices=METHODS, default="metric",
+                     help="metric (default: the smooth metric, else the logit trend) or sigmoid (the baseline)")
+    cmd.add_argument("-v", "--verbose", action="store_true", help="say why each verdict, for both methods")
     cmd = command("import", _import, "record lm-evaluation-harness results or BIG-bench score files as ledger runs")
     cmd.add_argument("files", nargs="+", metavar="FILE")
     cmd.add_argument("--family", help="model family (default: the model name without its size)")

@@ -1,7 +1,8 @@
 """Intervals by bootstrap: redraw the data, refit, and see where the crossing lands.
 
 Each refit sees (1) every model's pass rate (or metric) drawn around the fit with the scatter the
-data showed around it, and its cases drawn again where their count is known (`Curve.resample`);
+data showed around it, and its cases drawn again (`Curve.resample`; an unknown count is taken as
+the `ASSUMED_CASES` the fit weighed the rate by);
 and (2) random weights on the points from a flat Dirichlet, the Bayesian bootstrap (Rubin 1981):
 the smooth form of resampling points, which still works with three of them. Seeding one generator
 makes every interval reproducible.

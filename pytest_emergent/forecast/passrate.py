@@ -58,9 +58,14 @@ def scatter_draw(variance: float, dof: int, rng: np.random.Generator) -> float:
 
 
 def redraw_cases(series: Series, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Pass rates of new cases drawn at `rate`, where the case count is known."""
+    """Pass rates of new cases drawn at `rate`.
+
+    Where the case count is unknown the fit weighed the rate as if measured on `ASSUMED_CASES`,
+    so it is redrawn with that sampling noise too: keeping it fixed would let a series that sits
+    on its curve give every refit the same crossing, an interval of zero width.
+    """
     cases = series.n.astype(int)
-    return np.where(series.counted, rng.binomial(cases, np.clip(rate, 0.0, 1.0)) / cases, rate)
+    return rng.binomial(cases, np.clip(rate, 0.0, 1.0)) / cases
 
 
 @dataclass(frozen=True)

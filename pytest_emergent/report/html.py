@@ -3,7 +3,8 @@
 It has to open from a CI artifact on any machine, so nothing in it points outside the file.
 The matrix shows one run; the plots show every run: per capability, score against scale on
 a log axis, one line per family, with the declared scale drawn where the capability should
-start to work, which is the picture the whole tool is about.
+start to work, which is the picture the whole tool is about. Where a family is forecast to
+reach the threshold, its line goes on dashed to the forecast, over the shaded interval.
 """
 
 from __future__ import annotations
@@ -12,10 +13,13 @@ import datetime as dt
 import math
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..ledger.curves import Curves, curves
 from ..scale import format_number
+
+if TYPE_CHECKING:
+    from ..forecast.ledger import LedgerForecast, SeriesForecast
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#7f7f7f")
 W, H, LEFT, RIGHT, TOP, BOTTOM = 380, 230, 46, 14, 12, 40
@@ -34,6 +38,7 @@ figure{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:8px}figcaptio
 font-size:12px;margin-bottom:4px;overflow-wrap:anywhere}.legend span{margin-right:12px;font-size:12px}
 .legend i{display:inline-block;width:14px;height:3px;margin-right:4px;vertical-align:middle}
 svg text{font:11px system-ui,sans-serif;fill:#57606a}
+table.forecast td{font-size:13px}.inversion{color:#9a6700;font-weight:600}ol.order li{margin:2px 0}
 """
 
 
@@ -81,10 +86,39 @@ def _y_range(values: list[float]) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def _plot(curve: Curves, colours: dict[str, str]) -> str:
+def _crossings(curve: Curves, forecasts: dict[str, SeriesForecast]) -> dict[str, SeriesForecast]:
+    """The families of this plot forecast to cross, on the plot's own x axis and in pass-rate units."""
+    from ..forecast.types import CROSSING
+
+    if any(not 0.0 <= p.y <= 1.0 for series in curve.series.values() for p in series):
+        return {}  # scores that are not pass rates: the forecast's threshold is not on this y axis
+    return {f: item for f, item in forecasts.items() if f in curve.series and item.axis == curve.axis
+            and item.main.verdict == CROSSING and item.main.predicted is not None}
+
+
+def _forecast_marks(item: SeriesForecast, last: Any, colour: str, px: Any, py: Any) -> str:
+    """The shaded interval, a dashed segment from the last point to the forecast, and its marker."""
+    from ..forecast import table
+
+    fit, family = item.main, escape(item.family)
+    x, y = px(fit.predicted), py(item.threshold)
+    low = px(fit.low) if fit.low is not None else x
+    high = px(fit.high) if fit.high is not None else W - RIGHT
+    tip = escape(f"{item.family}: forecast {table.predicted(item)}, 90% interval {table.interval(item)}")
+    return (f'<rect class="interval" data-forecast="{family}" x="{low:.1f}" y="{TOP}" width="{max(high - low, 1.0):.1f}" '
+            f'height="{H - TOP - BOTTOM}" fill="{colour}" fill-opacity="0.13"><title>{tip}</title></rect>'
+            f'<line class="forecast" data-forecast="{family}" x1="{px(last.x):.1f}" y1="{py(last.y):.1f}" '
+            f'x2="{x:.1f}" y2="{y:.1f}" stroke="{colour}" stroke-width="2" stroke-dasharray="6 4"/>'
+            f'<path class="forecast-point" d="M{x - 5:.1f},{y:.1f}L{x:.1f},{y - 5:.1f}L{x + 5:.1f},{y:.1f}'
+            f'L{x:.1f},{y + 5:.1f}Z" fill="#fff" stroke="{colour}" stroke-width="1.5"><title>{tip}</title></path>')
+
+
+def _plot(curve: Curves, colours: dict[str, str], forecasts: dict[str, SeriesForecast] | None = None) -> str:
     """One SVG: log10 scale on x, score on y, one polyline per family, declared scale dashed."""
     points = [p for series in curve.series.values() for p in series]
-    xs = [p.x for p in points] + ([curve.declared] if curve.declared else [])
+    crossing = _crossings(curve, forecasts or {})
+    reach = [v for item in crossing.values() for v in (item.main.predicted, item.main.low, item.main.high) if v]
+    xs = [p.x for p in points] + ([curve.declared] if curve.declared else []) + reach
     ys = [p.y for p in points] + ([curve.threshold] if curve.threshold is not None else [])
     (x0, x1), (y0, y1) = _log_range(xs), _y_range(ys)
     px = lambda x: LEFT + (math.log10(x) - x0) / (x1 - x0) * (W - LEFT - RIGHT)  # noqa: E731
@@ -110,6 +144,8 @@ def _plot(curve: Curves, colours: dict[str, str]) -> str:
         parts.append(f'<line class="threshold" x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" stroke="#bf8700" '
                      f'stroke-dasharray="2 3"/><text x="{W - RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end">'
                      f'threshold {curve.threshold:.3g}</text>')
+    for family, item in crossing.items():
+        parts.append(_forecast_marks(item, curve.series[family][-1], colours[family], px, py))
     for family, series in curve.series.items():
         colour = colours[family]
         path = " ".join(f"{px(p.x):.1f},{py(p.y):.1f}" for p in series)
@@ -136,12 +172,49 @@ def _news(document: dict[str, Any]) -> str:
     return "".join(items)
 
 
+def _forecast_section(result: LedgerForecast) -> str:
+    """The forecast table (3 or more scales) and each family's emergence order, inversions flagged."""
+    from ..forecast import table
+
+    parts = []
+    shown = [s for s in result.series if len(s.points) >= 3]
+    if shown:
+        head = "".join(f"<th>{escape(h)}</th>" for h in table.header(result))
+        rows = "".join('<tr><td class="cap">' + "</td><td>".join(escape(c) for c in table.row(item)) + "</td></tr>"
+                       for item in shown)
+        parts += [f"<h2>Forecast ({result.method} method, 90% bootstrap interval)</h2>",
+                  f'<table class="forecast"><tr>{head}</tr>{rows}</table>']
+    orders = [o for o in result.orders if table.worth_showing(o)]
+    if orders:
+        parts.append("<h2>Emergence order</h2>")
+    for order in orders:
+        items = "".join(f"<li><code>{escape(e.capability)}</code> {escape(table.first(e, order.axis))}</li>"
+                        for e in order.entries)
+        flags = "".join(f'<li class="inversion">inversion: {escape(table.inversion(e, order))}</li>'
+                        for e in order.inversions)
+        parts.append(f'<h3>{escape(order.family)} <small>(first {escape(order.axis)} at which each passed)</small></h3>'
+                     f'<ol class="order">{items}</ol>' + (f"<ul>{flags}</ul>" if flags else ""))
+    return "".join(parts)
+
+
+def _forecasts(documents: list[dict[str, Any]]) -> tuple[LedgerForecast, dict[str, dict[str, SeriesForecast]]]:
+    """Every forecast of the ledger, and the same by capability and family for the plots."""
+    from ..forecast.ledger import forecast_runs  # numpy, only when a report is written
+
+    forecast = forecast_runs(documents)
+    by_capability: dict[str, dict[str, SeriesForecast]] = {}
+    for item in forecast.series:
+        by_capability.setdefault(item.capability, {})[item.family] = item
+    return forecast, by_capability
+
+
 def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = None) -> str:
     """The report over `documents` (oldest first); the matrix shows `focus`, by default the latest."""
     focus = focus if focus is not None else (documents[-1] if documents else None)
     if focus is not None and all(d is not focus and d.get("run_id") != focus.get("run_id") for d in documents):
         documents = [*documents, focus]
     drawn = [c for c in curves(documents) if c.series]
+    forecast, by_capability = _forecasts(documents)
     families = sorted({f for c in drawn for f in c.series})
     colours = {f: PALETTE[i % len(PALETTE)] for i, f in enumerate(families)}
     when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -155,8 +228,9 @@ def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = 
                  f'{changes["regressed"]} regressed · {changes["lit-up"]} lit up · {len(results)} results</p>',
                  _news(focus), _matrix(focus)]
     body.append(f"<h2>Emergence: score against scale ({len(drawn)} capabilities)</h2>")
-    body.append('<div class="plots">' + "".join(_plot(c, colours) for c in drawn) + "</div>" if drawn
-                else "<p>No result with a known scale to plot.</p>")
+    body.append('<div class="plots">' + "".join(_plot(c, colours, by_capability.get(c.capability)) for c in drawn)
+                + "</div>" if drawn else "<p>No result with a known scale to plot.</p>")
+    body.append(_forecast_section(forecast))
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>pytest-emergent report</title>'
             f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
 

@@ -71,8 +71,59 @@ def _title(name: str, header: ModelHeader | None) -> str:
     return _escape(name + (f" ({', '.join(scale)})" if scale else ""))
 
 
-def render_markdown(document: dict[str, Any]) -> str:
-    """The whole report of one run document (with `change` filled in by the ledger)."""
+def with_focus(documents: list[dict[str, Any]], focus: dict[str, Any]) -> list[dict[str, Any]]:
+    """`documents` with `focus` added when it is not among them (a run not kept in a ledger)."""
+    if any(d is focus or (focus.get("run_id") and d.get("run_id") == focus.get("run_id")) for d in documents):
+        return documents
+    return [*documents, focus]
+
+
+def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None) -> list[str]:
+    """The forecast table and the emergence order, for the capabilities and families of the run.
+
+    Shown only where the documents allow it: a forecast needs a family with results at three
+    or more scales; an order needs several scales, or a prerequisite that passed late.
+    """
+    from ..forecast import table
+    from ..forecast.ledger import forecast_runs
+    from ..ledger.checkpoints import checkpoints_of
+
+    capabilities = {r["capability"] for r in document.get("results", [])}
+    families = {cp.family for cp in checkpoints_of(document).values()}
+    result = forecast_runs(with_focus(history or [], document),
+                           select=lambda cap, fam: cap in capabilities and fam in families)
+    lines: list[str] = []
+    shown = [s for s in result.series if len(s.points) >= 3]
+    if shown:
+        head = table.header(result)
+        axes = ", ".join(sorted({s.axis for s in shown}))
+        lines += ["### Forecast", "",
+                  f"Where each capability is forecast to reach its threshold ({axes}): {result.method} method, "
+                  "90% bootstrap interval; capabilities with results at 3 or more scales of a family.", "",
+                  "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
+        for item in shown:
+            cells = table.row(item)
+            lines.append("| " + " | ".join([f"`{_escape(cells[0])}`", *(_escape(c) for c in cells[1:])]) + " |")
+        left = len(result.series) - len(shown)
+        lines += [""] + ([f"{_count(left, 'series has', 'series have')} fewer than 3 scales: no forecast.", ""]
+                         if left else [])
+    orders = [o for o in result.orders if o.family in families and table.worth_showing(o)]
+    if orders:
+        lines += ["### Emergence order", "", "First scale at which each capability passed, per family; "
+                  "an inversion is a capability that passed before one of its prerequisites.", ""]
+    for order in orders:
+        steps = " → ".join(f"`{_escape(e.capability)}` {table.first(e, order.axis)}" for e in order.entries)
+        lines.append(f"- **{_escape(order.family)}** ({order.axis}): {steps}")
+        lines += [f"  - ⚠️ **inversion:** {_escape(table.inversion(e, order, quote='`'))}" for e in order.inversions]
+    return [*lines, ""] if orders else lines
+
+
+def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
+    """The whole report of one run document (with `change` filled in by the ledger).
+
+    `history` is every run of the ledger (`RecordedRun.runs`); with it, or when the run alone
+    spans three or more scales of a family, the report ends with the forecast and the emergence order.
+    """
     results: list[dict[str, Any]] = document.get("results", [])
     regressed = [r for r in results if r.get("change") == "regressed"]
     lit_up = [r for r in results if r.get("change") == "lit-up"]
@@ -103,21 +154,23 @@ def render_markdown(document: dict[str, Any]) -> str:
     lines += ["", "**Summary:** " + ", ".join(f"{n} {s.value}" for s, n in counts.items() if n),
               "", "**Changes:** " + ", ".join(f"{changes[c]} {c}" for c in ("regressed", "lit-up", "unchanged", "new")
                                                if changes.get(c)), ""]
+    lines += _forecast(document, history)
     return "\n".join(lines)
 
 
-def write_markdown(path: Path | str, document: dict[str, Any]) -> None:
+def write_markdown(path: Path | str, document: dict[str, Any], history: list[dict[str, Any]] | None = None) -> None:
     """Write the report to `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(document), encoding="utf-8")
+    path.write_text(render_markdown(document, history), encoding="utf-8")
 
 
-def append_step_summary(document: dict[str, Any], environ: dict[str, str] | None = None) -> Path | None:
+def append_step_summary(document: dict[str, Any], environ: dict[str, str] | None = None,
+                        history: list[dict[str, Any]] | None = None) -> Path | None:
     """Append the report to `$GITHUB_STEP_SUMMARY` when it is set (GitHub shows it on the run page)."""
     target = (environ if environ is not None else os.environ).get("GITHUB_STEP_SUMMARY")
     if not target:
         return None
     with open(target, "a", encoding="utf-8") as handle:
-        handle.write(render_markdown(document) + "\n")
+        handle.write(render_markdown(document, history) + "\n")
     return Path(target)

@@ -37,3 +37,12 @@ def test_failed_refits_are_left_out_of_the_quantiles():
     result = Draws(crossings=np.array([10.0, 11.0, np.nan]), slopes=np.array([1.0, 1.0, np.nan]))
     assert result.quantile(1.0) == 11.0
     assert result.share_rising() == 1.0
+
+
+def test_rates_without_a_case_count_on_their_curve_still_give_an_interval():
+    """Uncounted rates are redrawn with the noise the fit assumed for them, not held fixed."""
+    from pytest_emergent.forecast import CROSSING, Point, forecast
+
+    points = [Point(s, r) for s, r in ((5.6e8, 0.341), (1.1e9, 0.426), (1.7e9, 0.462), (3e9, 0.518), (7.1e9, 0.576))]
+    fit = forecast(points, 0.6)
+    assert fit.verdict == CROSSING and fit.low < 0.9 * fit.predicted
