@@ -96,13 +96,13 @@ def _report(args: argparse.Namespace) -> int:
     if focus is None:
         raise LedgerError(f"ledger {args.ledger}: no runs recorded, nothing to report")
     if args.md:
-        write_markdown(args.md, focus)
+        write_markdown(args.md, focus, runs)
         print(f"wrote {args.md}")
     if args.html:
         write_html(args.html, runs, focus)
         print(f"wrote {args.html}")
     if not args.md and not args.html:
-        print(render_markdown(focus))
+        print(render_markdown(focus, runs))
     return 0
 
 

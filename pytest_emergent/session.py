@@ -201,10 +201,10 @@ class EmergentState:
         if out.json:
             write_json(out.json, recorded.document)
         if out.markdown:
-            write_markdown(out.markdown, recorded.document)
+            write_markdown(out.markdown, recorded.document, recorded.runs)
         if out.html:
             write_html(out.html, recorded.runs, recorded.document)
-        append_step_summary(recorded.document)
+        append_step_summary(recorded.document, history=recorded.runs)
         self.regressed = regressions(recorded.document)
         if self.regressed and session.exitstatus == pytest.ExitCode.OK:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
