@@ -20,8 +20,8 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 SPEC = """
 - id: bench/add-2d
-  description: two-digit addition, 3-shot, in two framings (raw and qa) that share prompts' cases
-  formats: [qa, raw]
+  description: two-digit addition, 3-shot, in the Q/A framing
+  formats: [qa]
   prompt: "What is {{{{ a }}}} + {{{{ b }}}}?"
   generate:
     a: {{integers: [10, 99]}}
@@ -39,6 +39,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=500)
     parser.add_argument("--model", default="smollm2-135m")
+    parser.add_argument("--sample", type=int, default=60,
+                        help="time one-at-a-time on this many requests spread evenly and extrapolate (0: all)")
     args = parser.parse_args()
 
     from pytest_emergent.config import builtin_specs
@@ -52,27 +54,30 @@ def main() -> None:
         path.write_text(SPEC.format(count=args.cases))
         spec = load_specs(path, "bench.yaml")[0]
     model = ModelPool([builtin_specs()[args.model]]).get(args.model)
-    work = [q.generate for f in spec.formats for q in queries(model, spec, f)]
-    # Twice the cases' requests reach the planner: the item of each framing, and the few-shot
-    # framings repeat prompts across items (as a suite with several specs on one model does).
-    print(f"{args.model}: {len(spec.rendered[spec.formats[0]])} cases × {len(spec.formats)} formats = "
-          f"{len(work)} generation requests, {len(set(work))} distinct")
-    run_requests(model, work[:8], [])  # warm-up
+    found = queries(model, spec, "qa")
+    generate = [q.generate for q in found]
+    score = [q.target for q in found]
+    print(f"{args.model}: {len(found)} cases -> {len(generate)} generations + {len(score)} target log-likelihoods")
+    run_requests(model, generate[:4], score[:4])  # warm-up
 
     stats = PlanStats()
     started = time.perf_counter()
-    planned, _ = run_requests(model, work, [], stats)
+    planned_gen, planned_score = run_requests(model, generate, score, stats)
     planned_s = time.perf_counter() - started
-    print(f"planned:          {planned_s:7.1f} s  ({stats.distinct} distinct requests in {stats.batches} batches)")
+    print(f"planned:        {planned_s:8.1f} s  ({stats.distinct} distinct requests in {stats.batches} batches)")
 
+    picked = range(len(found)) if not args.sample else \
+        sorted({round(k * (len(found) - 1) / max(1, args.sample - 1)) for k in range(args.sample)})
+    same = 0
     started = time.perf_counter()
-    single = {}
-    for request in work:  # one request at a time, as a loop over model.generate(prompt) issues them
-        single[request] = model.backend.generate([request])[0]
-    single_s = time.perf_counter() - started
-    print(f"one at a time:    {single_s:7.1f} s  ({len(work)} calls)")
-    same = sum(planned[r] == single[r] for r in set(work))
-    print(f"speed-up: {single_s / planned_s:.2f}×   (answers identical for {same}/{len(set(work))} distinct requests)")
+    for i in picked:  # one request per call, as a loop over model.generate / model.loglikelihood does
+        text = model.backend.generate([generate[i]])[0]
+        logprob = model.backend.loglikelihood([score[i]])[0].logprob
+        same += text == planned_gen[generate[i]] and abs(logprob - planned_score[score[i]].logprob) < 1e-3
+    single_s = (time.perf_counter() - started) * len(found) / len(picked)
+    how = "measured" if len(picked) == len(found) else f"measured on {len(picked)} cases, scaled to {len(found)}"
+    print(f"one at a time:  {single_s:8.1f} s  ({how})")
+    print(f"speed-up: {single_s / planned_s:.2f}x   (same answers on {same}/{len(picked)} compared cases)")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,9 +64,7 @@ def from_generate(generate: Any, count: int, seed: int) -> CaseSource:
     from ..draw import draw
 
     strategy = build_generator(generate)
-    import warnings
-
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # fewer distinct cases than asked is fine: a small space
         warnings.simplefilter("ignore")
         return CaseSource(tuple(draw(strategy, count, seed=seed)))
 
@@ -126,8 +125,7 @@ def from_bigbench(task: dict[str, Any], path: Path) -> CaseSource:
     preferred = task.get("preferred_score")
     metric = preferred if preferred in BIGBENCH_CHECKS else (metrics[0] if metrics else None)
     if metric is None:  # BIG-Bench Hard files name no metric; their paper grades by exact match
-        metric = "multiple_choice_grade" if all("choices" in c for c in cases) and not task.get("metrics") \
-            and all("target" not in e for e in examples) else "exact_str_match"
+        metric = "exact_str_match" if any("target" in e for e in examples) else "multiple_choice_grade"
     return CaseSource(cases, bigbench=True, metric=metric, prefix=task.get("task_prefix") or None,
                       input_prefix=task.get("example_input_prefix"), output_prefix=task.get("example_output_prefix"))
 

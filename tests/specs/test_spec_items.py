@@ -163,3 +163,63 @@ def test_a_real_big_bench_task_file_runs_as_a_spec_with_its_own_metric(pytester,
     assert entry["capability"] == "bbh/boolean-expressions"
     assert entry["metrics"]["cases"] == 6 and "exact_str_match" in entry["metrics"]
     assert entry["metrics"]["exact_str_match"] == entry["score"]
+
+
+def test_hostile_code_in_a_spec_ends_as_failed_cases_and_the_run_goes_on(pytester, models_file, spec_file, tmp_path):
+    models_file(("tiny", "135M", []))
+    sentinel = tmp_path / "sentinel"
+    sentinel.mkdir()
+    (sentinel / "keep.txt").write_text("unchanged")
+    hostile = {
+        "loop": "while True:\n    pass",
+        "fork": "import os\nwhile True:\n    os.fork()",
+        "memory": "block = bytearray(10 * 1024 ** 3)",
+        "write": f"open({str(sentinel / 'keep.txt')!r}, 'w').write('changed')",
+        "network": "import socket\nsocket.create_connection(('127.0.0.1', 9), timeout=2)",
+    }
+    examples = "\n".join(f"    - {{kind: {k}, body: {json.dumps(v)}}}" for k, v in hostile.items())
+    spec_file("hostile", f"""
+- id: hostile
+  description: the case's tests run the hostile code in the sandbox, whatever the model writes
+  prompt: "Write Python for {{{{ kind }}}}"
+  examples:
+{examples}
+  check:
+    type: code
+    timeout: 2
+    memory_mb: 512
+    tests: |
+      def test_hostile():
+      {{{{ body | indent(2, first=True) }}}}
+  max_new_tokens: 4
+  threshold: 0
+- id: after
+  description: runs after the hostile one
+  prompt: "Say a"
+  examples: [{{}}]
+  expected: a
+  check: contains
+  threshold: 0
+""")
+    result, document = run_json(pytester)
+    result.assert_outcomes(passed=2)
+    entry = next(r for r in document["results"] if r["capability"] == "hostile")
+    assert entry["metrics"]["cases"] == 5 and entry["metrics"]["passed"] == 0
+    assert (sentinel / "keep.txt").read_text() == "unchanged" and sorted(p.name for p in sentinel.iterdir()) == ["keep.txt"]
+
+
+def test_a_judge_model_from_the_models_file_grades_after_the_answers(pytester, models_file, spec_file):
+    models_file(("tiny", "135M", []), ("grader", "1B", []))
+    spec_file("judged", """
+- id: judged
+  description: another configured model grades the answer
+  prompt: "Explain {{ t }}"
+  examples: [{t: rain}, {t: snow}]
+  check: {type: judge, model: grader, rubric: "clear and correct about {{ t }}"}
+  max_new_tokens: 4
+  threshold: 0
+""")
+    result, document = run_json(pytester, "--emergent-model", "tiny")
+    result.assert_outcomes(passed=1)
+    assert [r["model"] for r in document["results"]] == ["tiny"]
+    assert document["results"][0]["metrics"]["cases"] == 2
