@@ -28,10 +28,11 @@ $(STAMP): pyproject.toml Makefile
 
 install: $(STAMP)
 
-# Runs the shipped capabilities on both built-in real models and prints the emergence report.
-# Exit status 1 (some capability failed) still shows the report; usage or internal errors fail.
+# Runs the shipped capabilities (Python examples and YAML specs) on both built-in real models and
+# prints the emergence report. Exit status 1 (some capability failed) still shows the report;
+# usage or internal errors fail.
 demo: install
-	@$(PY) -m pytest examples -p no:cacheprovider -q -rxX \
+	@$(PY) -m pytest examples capability_specs -p no:cacheprovider -q \
 		--emergent-model smollm2-135m --emergent-model gemma3-270m \
 		--emergent-json .emergent/demo.json; status=$$?; [ $$status -le 1 ]
 

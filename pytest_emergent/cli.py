@@ -196,7 +196,9 @@ def _models(args: argparse.Namespace) -> int:
 def _cache(args: argparse.Namespace) -> int:
     from .engine.cache import FILE_NAME, CacheUnavailable, ResponseCache
 
-    folder = Path(args.dir)
+    from .config.paths import cache_root
+
+    folder = Path(args.dir) if args.dir else Path(os.environ.get("EMERGENT_CACHE") or cache_root() / "responses")
     if not (folder / FILE_NAME).is_file():
         print(f"no response cache at {folder / FILE_NAME}")
         return 0
@@ -258,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--baseline", default="latest", help="latest (default), none, or a run id")
     cmd = command("cache", _cache, "show (info) or empty (clear) the response cache")
     cmd.add_argument("action", choices=["info", "clear"])
-    cmd.add_argument("--dir", default=".emergent/cache", help="cache folder (default .emergent/cache)")
+    cmd.add_argument("--dir", default=None, help="cache folder (default ~/.cache/pytest-emergent/responses)")
     cmd = command("models", _models, "list built-in and configured models and whether each is available")
     cmd.add_argument("--models-file", metavar="PATH", help="models file (default: emergent-models.yaml when present)")
     return parser

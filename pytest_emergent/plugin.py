@@ -15,6 +15,7 @@ from . import scoring
 from .backends import BackendError
 from .config import ModelConfigError, builtin_specs, load_models_file, select_models, split_selection
 from .outcomes import Status, decide_status
+from .config.paths import cache_root
 from .pool import with_batch_size
 from .requirements import evaluate_marks, judge
 from .scale import ScaleError, parse_tiers
@@ -25,7 +26,7 @@ SCORE_KEY = pytest.StashKey[scoring.ScoreRecord]()
 DEFAULT_MODEL = "smollm2-135m"
 DEFAULT_MODELS_FILE = "emergent-models.yaml"
 DEFAULT_LEDGER = ".emergent"
-DEFAULT_CACHE = ".emergent/cache"
+DEFAULT_CACHE = "~/.cache/pytest-emergent/responses"
 
 MARKERS = (
     "requires_scale(params=None, *, tokens=None, compute=None, step=None, reason=None): "
@@ -135,7 +136,7 @@ def _outputs(config: pytest.Config) -> Outputs:
         cache = Path(cache_value).expanduser()
         cache = cache if cache.is_absolute() else Path(config.invocation_params.dir) / cache
     else:
-        cache = config.rootpath / DEFAULT_CACHE
+        cache = cache_root() / "responses"
     no_ledger = bool(_option(config, "emergent_no_ledger"))
     baseline = _option(config, "emergent_baseline") or "latest"
     return Outputs(
@@ -318,8 +319,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         "model_header": item.stash.get(HEADER_KEY, None) or state.model_header(name),
         "load_error": load_error,
     }
-    report.user_properties.extend(  # JUnit XML properties of the test case
-        (f"emergent_{key}", str(value)) for key, value in (
-            ("capability", report.emergent["capability"]), ("model", name), ("status", status.value),
-            ("score", report.emergent["score"]), ("declared", report.emergent["declared"])) if value not in (None, {}))
+    # JUnit XML writes the properties of the teardown report, which copies the item's.
+    properties = [(f"emergent_{key}", str(value)) for key, value in (
+        ("capability", report.emergent["capability"]), ("model", name), ("status", status.value),
+        ("score", report.emergent["score"]), ("declared", report.emergent["declared"])) if value not in (None, {})]
+    item.user_properties[:] = [p for p in item.user_properties if not p[0].startswith("emergent_")] + properties
+    report.user_properties = list(item.user_properties)
     return report

@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Responses cached by one test must not answer another test's run: a fresh cache per session.
+os.environ["EMERGENT_CACHE"] = tempfile.mkdtemp(prefix="emergent-test-cache-")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).parent))
 
