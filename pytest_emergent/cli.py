@@ -216,6 +216,13 @@ def _cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schema(args: argparse.Namespace) -> int:
+    from .specs.schema import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="emergent", description="pytest-emergent: capability tests across model scales")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -223,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, func, help: str) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help, description=help)
         cmd.set_defaults(func=func)
-        if name not in ("models", "cache"):
+        if name not in ("models", "cache", "schema"):
             cmd.add_argument("--ledger", default=DEFAULT_FOLDER, metavar="DIR", help=f"ledger folder (default {DEFAULT_FOLDER})")
         return cmd
 
@@ -258,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--requires-scale", metavar="PARAMS", help="declared scale: below it a failure is expected-fail")
     cmd.add_argument("--metric", help="metric to use as the score (default: acc, exact_match, …; BIG-bench: preferred)")
     cmd.add_argument("--baseline", default="latest", help="latest (default), none, or a run id")
+    command("schema", _schema, "print the JSON Schema of YAML capability specs (for editor completion)")
     cmd = command("cache", _cache, "show (info) or empty (clear) the response cache")
     cmd.add_argument("action", choices=["info", "clear"])
     cmd.add_argument("--dir", default=None, help="cache folder (default ~/.cache/pytest-emergent/responses)")

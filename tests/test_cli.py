@@ -145,3 +145,14 @@ def test_models_names_a_broken_models_file(tmp_path: Path, capsys):
     bad.write_text("- name: x\n  colour: red\n")
     assert main(["models", "--models-file", str(bad)]) == 2
     assert "unknown field 'colour'" in capsys.readouterr().err
+
+
+def test_the_schema_command_prints_a_json_schema_of_specs(capsys):
+    import json
+
+    from pytest_emergent.cli import main
+
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("http") and "properties" in json.dumps(schema)
+    assert "requires_scale" in json.dumps(schema)

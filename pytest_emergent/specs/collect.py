@@ -124,7 +124,8 @@ class SpecItem(pytest.Item):
         super().__init__(**kwargs)
         self.spec, self.format, self.model_name = spec, format, model_name
         self.stash[MODEL_KEY] = model_name
-        self.stash[REQUIREMENT_KEY] = Requirement(spec.scale, spec.traits, None, spec.capability(format))
+        self.stash[REQUIREMENT_KEY] = Requirement(spec.scale, spec.traits, None, spec.capability(format),
+                                                  spec.prerequisites)
 
     @property
     def key(self) -> str:

@@ -26,6 +26,8 @@ ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
                                                   "properties": {d: _SCALE_VALUE for d in SCALE_DIMENSIONS}}]},
                        "'7B', 7e9, a tier name, or {params, tokens, compute, step}"),
     "requires_traits": ({"type": "array", "items": {"type": "string"}}, "traits the model needs (instruct, chat, ...)"),
+    "requires_capabilities": ({"type": "array", "items": {"type": "string"}},
+                              "capability ids this one builds on (reports flag one passing before them)"),
     "formats": ({"anyOf": [{"enum": list(FORMATS)}, {"type": "array", "items": {"enum": list(FORMATS)}, "minItems": 1}]},
                 "framings to run: qa, t5, instruct, raw (default raw)"),
     "prompt": ({"anyOf": [_TEMPLATE, {**_PER_FORMAT, "additionalProperties": _TEMPLATE}]},

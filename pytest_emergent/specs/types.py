@@ -75,6 +75,7 @@ class Spec:
     metric_name: str | None  # a BIG-bench metric name (exact_str_match, multiple_choice_grade) when known
     rendered: Mapping[str, tuple[Rendered, ...]]  # format -> cases
     shot_indices: tuple[tuple[int, ...], ...]  # per case: the other cases shown before it
+    prerequisites: tuple[str, ...] = ()  # requires_capabilities: ids this capability builds on
 
     def capability(self, format: str) -> str:
         """The capability id in reports: framings are separate rows when there are several."""

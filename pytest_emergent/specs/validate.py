@@ -192,6 +192,9 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     traits = e.get("requires_traits", "list", [])
     if not all(isinstance(t, str) and t for t in traits):
         e.fail("requires_traits", "expected a list of words (instruct, chat, base, code...)")
+    prerequisites = e.get("requires_capabilities", "list", [])
+    if not all(isinstance(c, str) and c for c in prerequisites):
+        e.fail("requires_capabilities", "expected a list of capability ids")
     source, _field = _source(e, base)
     formats_default = ["raw"] if (source.input_prefix or source.output_prefix) else ["qa"] if source.bigbench else ["raw"]
     formats = e.get("formats", ("string", "list"), formats_default)
@@ -233,6 +236,7 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
         shots=shots, max_new_tokens=max_new,
         stop=None if stop is None else ((stop,) if isinstance(stop, str) else tuple(stop)),
         system=raw.get("system"), prefix=raw.get("prefix", source.prefix), metric_name=source.metric, rendered=rendered, shot_indices=shot_indices,
+        prerequisites=tuple(prerequisites),
     )
 
 
