@@ -194,9 +194,8 @@ def _models(args: argparse.Namespace) -> int:
 
 
 def _cache(args: argparse.Namespace) -> int:
-    from .engine.cache import FILE_NAME, CacheUnavailable, ResponseCache
-
     from .config.paths import cache_root
+    from .engine.cache import FILE_NAME, CacheUnavailable, ResponseCache
 
     folder = Path(args.dir) if args.dir else Path(os.environ.get("EMERGENT_CACHE") or cache_root() / "responses")
     if not (folder / FILE_NAME).is_file():

@@ -14,8 +14,8 @@ import pytest
 from . import scoring
 from .backends import BackendError
 from .config import ModelConfigError, builtin_specs, load_models_file, select_models, split_selection
-from .outcomes import Status, decide_status
 from .config.paths import cache_root
+from .outcomes import Status, decide_status
 from .pool import with_batch_size
 from .requirements import evaluate_marks, judge
 from .scale import ScaleError, parse_tiers

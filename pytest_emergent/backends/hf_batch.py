@@ -7,7 +7,7 @@ so there `auto` is a fixed 16, where throughput on small models levels off.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 CPU_AUTO = 16
 MAX_BATCH = 512
