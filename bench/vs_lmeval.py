@@ -159,6 +159,8 @@ def main() -> None:
     theirs = run_lmeval(args.lmeval_python, folder, data, args.limit, args.lmeval_batch_sizes.split(","))
     # Measured again after lm-eval, keeping the slower of the two: the machine's load may change.
     again = run_ours(folder, data, args.limit)
+    for kind, result in again.items():
+        print(f"  pytest-emergent {kind:3} (again): {args.limit / result['seconds']:6.2f} items/s")
     ours = {kind: max(ours[kind], again[kind], key=lambda r: r["seconds"]) for kind in ours}
     print()
     print(f"{'task':6} {'lm-eval items/s':>16} {'emergent items/s':>17} {'ratio':>7} {'same accuracy':>14}")

@@ -126,7 +126,8 @@ class HFBackend(TokenizerMixin, Backend):
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
         pairs = [self.split(r) for r in requests]
         results: dict[int, tuple[float, bool]] = {}
-        for batch in group_batches(pairs, self.batch_size):
+        # Options are short: a batch of `batch_size` contexts carries about four continuations each.
+        for batch in group_batches(pairs, self.batch_size * 4):
             results.update(score_batch(self.model, pairs, batch, self.pad_id))
         return [Loglikelihood(results[i][0], results[i][1], len(pairs[i][1])) for i in range(len(pairs))]
 
