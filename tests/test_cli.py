@@ -13,7 +13,9 @@ from ledger.scenario import checkpoint_runs
 from pytest_emergent.cli import main
 from pytest_emergent.ledger import Ledger, assign_changes
 
-DATA = Path(os.environ.get("EMERGENT_LM_EVAL_RESULTS", "/work/shared/data/lm-eval-results"))
+# shared/ lies beside the repository (in CI too); EMERGENT_LM_EVAL_RESULTS points elsewhere.
+DATA = Path(os.environ.get("EMERGENT_LM_EVAL_RESULTS",
+                           Path(__file__).resolve().parents[2] / "shared" / "data" / "lm-eval-results"))
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} (real lm-eval results) is not on this machine")
 
 

@@ -12,7 +12,9 @@ from pytest_emergent.ledger import ImportFormatError, ImportOptions, import_file
 from pytest_emergent.ledger.imports import family_from_name, params_from_name
 from pytest_emergent.scale import ScaleRequirement
 
-DATA = Path(os.environ.get("EMERGENT_LM_EVAL_RESULTS", "/work/shared/data/lm-eval-results"))
+# shared/ lies beside the repository (in CI too); EMERGENT_LM_EVAL_RESULTS points elsewhere.
+DATA = Path(os.environ.get("EMERGENT_LM_EVAL_RESULTS",
+                           Path(__file__).resolve().parents[3] / "shared" / "data" / "lm-eval-results"))
 needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} (real lm-eval results) is not on this machine")
 
 
