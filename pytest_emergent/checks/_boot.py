@@ -23,6 +23,8 @@ def mount(source, target, kind, flags, data=None):
 
 def main():
     settings = json.loads(sys.argv[1])
+    # Hold the folders to put back before anything covers them; bind them back through /proc.
+    held = [(os.open(path, os.O_PATH | os.O_DIRECTORY), path) for path in settings["expose"]]
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     for folder in settings["tmpfs"]:
         mount("tmpfs", folder, "tmpfs", 0, "size=64m,mode=1777")
@@ -30,17 +32,12 @@ def main():
     os.makedirs(settings["workdir"], exist_ok=True)
     mount("/proc/self/cwd", settings["workdir"], None, MS_BIND)
     os.chdir(settings["workdir"])
-    staged = []
-    for i, path in enumerate(settings["expose"]):
-        target = os.path.join(settings["stage"], str(i))
-        os.makedirs(target)
-        mount(path, target, None, MS_BIND | MS_REC)
-        staged.append((target, path))
     for folder in settings["hide"]:
         mount("tmpfs", folder, "tmpfs", 0, "size=1m,mode=0755")
-    for target, path in staged:
+    for fd, path in held:
         os.makedirs(path, exist_ok=True)
-        mount(target, path, None, MS_BIND | MS_REC)
+        mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+        os.close(fd)
     os.setgroups([])
     os.setgid(settings["uid"])
     os.setuid(settings["uid"])

@@ -109,14 +109,14 @@ def _blocked(path: str) -> str | None:
 
 
 def _boot_settings(needed: list[str]) -> dict | None:
-    """What the namespace bootstrap mounts; None when the interpreter cannot be reached safely."""
-    tmpfs = [f for f in ("/tmp", "/var/tmp", "/dev/shm")
-             if os.path.isdir(f) and not any(n == f or n.startswith(f + "/") for n in needed)]
+    """What the namespace bootstrap mounts: private tmpfs over the shared temporary folders, tmpfs
+    over folders `nobody` cannot enter, and the interpreter's folders put back where either
+    covered them (a checkout under /tmp, a Python under /root)."""
+    tmpfs = [f for f in ("/tmp", "/var/tmp", "/dev/shm") if os.path.isdir(f)]
     hide = sorted({b for b in (_blocked(n) for n in needed) if b})
-    expose = [n for n in needed if any(n.startswith(h + "/") for h in hide)]
-    if hide and "/tmp" not in tmpfs:
-        return None
-    return {"tmpfs": tmpfs, "hide": hide, "expose": expose, "stage": "/tmp/.emergent-stage", "uid": NOBODY}
+    covered = [*tmpfs, *hide]
+    expose = [n for n in needed if any(n == c or n.startswith(c + "/") for c in covered)]
+    return {"tmpfs": tmpfs, "hide": hide, "expose": expose, "uid": NOBODY}
 
 
 def _needed(hypothesis_path: str) -> list[str]:
