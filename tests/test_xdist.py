@@ -24,7 +24,14 @@ def test_scored(model, n):
 
 
 def comparable(document: dict) -> list[dict]:
-    return [{k: v for k, v in r.items() if k not in ("duration", "model_header", "load_error")} for r in document["results"]]
+    """Results without what differs between any two runs: timings and the run's own id."""
+    out = []
+    for result in document["results"]:
+        entry = {k: v for k, v in result.items() if k not in ("duration", "model_header", "load_error")}
+        if entry.get("baseline"):
+            entry["baseline"] = {k: v for k, v in entry["baseline"].items() if k != "run_id"}
+        out.append(entry)
+    return out
 
 
 def test_xdist_gives_the_same_statuses_counts_and_json_entries(pytester, models_file):
