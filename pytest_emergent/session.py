@@ -17,6 +17,7 @@ import pytest
 
 from . import __version__
 from .config import ModelConfigError, ModelSpec
+from .config.paths import session_cache
 from .engine.record import Recorder
 from .ledger import LedgerError, record_run, regressions
 from .outcomes import Status
@@ -68,6 +69,7 @@ class EmergentState:
         self.selection_error = selection_error
         self.is_worker = hasattr(config, "workerinput")
         recorder = Recorder(outputs.record) if outputs.record else None
+        session_cache["folder"] = outputs.cache
         self.pool = ModelPool(specs, say=self._say, cache_folder=outputs.cache, recorder=recorder)
         self.results: dict[str, dict[str, Any]] = {}
         self.headers: dict[str, ModelHeader] = {}

@@ -6,7 +6,10 @@ The model is loaded on first use and kept for the session; it is small (22M para
 
 from __future__ import annotations
 
+import hashlib
+import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..specs.types import CheckSpec, Rendered
@@ -36,7 +39,7 @@ def _encoder() -> tuple[Any, Any]:
         hf_logging.enable_progress_bar()
 
 
-def embed(texts: list[str]) -> Any:
+def _compute(texts: list[str]) -> list[list[float]]:
     """Unit-length mean-pooled embeddings, as sentence-transformers computes them for this model."""
     import torch
 
@@ -46,7 +49,43 @@ def embed(texts: list[str]) -> Any:
         hidden = model(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, dim=-1)
+        return torch.nn.functional.normalize(pooled, dim=-1).tolist()
+
+
+def _store() -> Any:
+    """Embeddings are kept beside the response cache: a cached re-run loads no embedding model."""
+    from ..config.paths import cache_root, session_cache
+    from ..engine.cache import ResponseCache
+
+    if "folder" in session_cache:  # inside a pytest session: its --emergent-cache
+        folder = session_cache["folder"]
+        return ResponseCache.open_or_warn(folder) if folder is not None else None
+    env = os.environ.get("EMERGENT_CACHE")
+    if env == "off":
+        return None
+    return ResponseCache.open_or_warn(Path(env) if env else cache_root() / "responses")
+
+
+def embed(texts: list[str]) -> list[list[float]]:
+    """Embeddings of `texts`, from the cache where known, the rest computed in one batch."""
+    store = _store()
+    keys = [f"embedding:{PACKAGE}:" + hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    known = store.get_many(keys) if store is not None else {}
+    missing = sorted({t for t, k in zip(texts, keys) if k not in known})
+    if missing:
+        fresh = dict(zip(missing, _compute(missing)))
+        for text, key in zip(texts, keys):
+            if text in fresh:
+                known[key] = fresh[text]
+        if store is not None:
+            store.put_many(PACKAGE, "embedding", [(k, known[k]) for t, k in zip(texts, keys) if t in fresh])
+    if store is not None:
+        store.close()
+    return [known[k] for k in keys]
+
+
+def _dot(a: list[float], b: list[float]) -> float:
+    return sum(x * y for x, y in zip(a, b))
 
 
 def grade_similar(check: CheckSpec, cases: list[Rendered], evidence: list[Evidence]) -> list[Grade]:
@@ -59,7 +98,7 @@ def grade_similar(check: CheckSpec, cases: list[Rendered], evidence: list[Eviden
     threshold = float(check.options.get("min_similarity", 0.8))
     grades, k = [], 0
     for i, ws in enumerate(wanted):
-        sims = [float(out_vecs[i] @ want_vecs[k + j]) for j in range(len(ws))]
+        sims = [_dot(out_vecs[i], want_vecs[k + j]) for j in range(len(ws))]
         k += len(ws)
         best = max(sims, default=0.0)
         ok = best >= threshold

@@ -12,3 +12,8 @@ def cache_root() -> Path:
         return Path(os.environ["EMERGENT_HOME"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "pytest-emergent"
+
+
+# The session's response cache folder (None: off), set by the plugin; graders that cache their
+# own derived data (embeddings) keep it there too.
+session_cache: dict[str, Path | None] = {}

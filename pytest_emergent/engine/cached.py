@@ -62,7 +62,14 @@ class CachedBackend(Backend):
         return bool(self._info_record()["supports_chat"])
 
     def render_chat(self, messages: tuple[tuple[str, str], ...]) -> str | None:
-        return self.inner.render_chat(messages)
+        """The templated text, cached too: scoring an instruct framing then needs no weights."""
+        key = request_key(GenerateRequest("", 0, (), messages), self.fingerprint + ":render_chat")
+        stored = self.cache.get_many([key])
+        if key in stored:
+            return stored[key]
+        rendered = self.inner.render_chat(messages)
+        self.cache.put_many(self.name, "render_chat", [(key, rendered)])
+        return rendered
 
     def close(self) -> None:
         if self._inner is not None:

@@ -68,3 +68,22 @@ def test_a_request_missing_from_the_replay_file_is_a_clear_error(pytester, model
     result.stdout.fnmatch_lines(["*replay file run.jsonl has no generate response of model 'tiny' for 'Number 1 is'*"])
     statuses = {r["nodeid"]: r["status"] for r in json.loads((pytester.path / "b.json").read_text())["results"]}
     assert statuses["test_c.py::test_generate[1-run]"] == "error"
+
+
+def test_a_cached_instruct_framing_is_scored_without_loading_the_model(pytester, models_file, tiny_dir):
+    import shutil
+
+    chat = pytester.path / "chat-model"
+    shutil.copytree(tiny_dir, chat)
+    config = json.loads((chat / "tokenizer_config.json").read_text())
+    config["chat_template"] = "{% for m in messages %}<{{ m['role'] }}>{{ m['content'] }}{% endfor %}<assistant>"
+    (chat / "tokenizer_config.json").write_text(json.dumps(config))
+    pytester.makefile(".yaml", **{"emergent-models": f"- name: chat\n  path: {chat}\n  params: 135M\n"})
+    pytester.makepyfile(test_c="""
+        def test_choose(model):
+            assert model.choose("Say yes", ["Yes", "No"], format="instruct").index in (0, 1)
+    """)
+    assert "loading model chat" in pytester.runpytest("--emergent-cache", "cache").stdout.str()
+    again = pytester.runpytest("--emergent-cache", "cache")
+    again.assert_outcomes(passed=1)
+    assert "loading model chat" not in again.stdout.str()
