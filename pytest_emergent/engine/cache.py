@@ -22,6 +22,19 @@ CREATE TABLE IF NOT EXISTS file_hashes (path TEXT, size INTEGER, mtime INTEGER, 
 FILE_NAME = "responses.sqlite"
 
 
+def _retry_locked(fn: Any, attempts: int = 40) -> Any:
+    """Run `fn`, retrying while another process holds a lock SQLite does not wait for by itself
+    (switching to WAL, creating tables: concurrent xdist workers opening one cache)."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(min(0.05 * 2 ** attempt, 1.0))
+    return None
+
+
 class CacheUnavailable(Exception):
     """The cache file cannot be used; the message says why and where."""
 
@@ -32,9 +45,9 @@ class ResponseCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            _retry_locked(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
+            _retry_locked(lambda: self.db.execute("PRAGMA synchronous=NORMAL"))
+            _retry_locked(lambda: self.db.executescript(SCHEMA))
             self.db.execute("SELECT count(*) FROM responses").fetchone()
         except (sqlite3.Error, OSError) as exc:
             raise CacheUnavailable(f"response cache {self.path} cannot be used ({exc}); running without a cache. "
@@ -50,7 +63,7 @@ class ResponseCache:
 
     def _safely(self, action: str, fn: Any, default: Any) -> Any:
         try:
-            return fn()
+            return _retry_locked(fn)
         except sqlite3.Error as exc:
             warnings.warn(f"response cache {self.path}: {action} failed ({exc}); continuing without it", stacklevel=3)
             return default
