@@ -61,8 +61,6 @@ class ModelPool:
         """Load the weights; any failure becomes one short message, remembered for the model."""
         if spec.name in self.errors:
             raise BackendError(self.errors[spec.name])
-        for other in [n for n in self.loaded if n != spec.name]:  # one model in memory at a time
-            self.release(other)
         self.say(f"loading model {spec.name} ({spec.backend})")
         try:
             return load_backend(spec)
@@ -97,7 +95,7 @@ class ModelPool:
             return self.loaded[name]
         if name in self.errors:
             raise BackendError(self.errors[name])
-        for other in list(self.loaded):
+        for other in list(self.loaded):  # one model in memory at a time
             self.release(other)
         spec = self.specs[name]
         backend = self._backend(spec)

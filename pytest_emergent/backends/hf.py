@@ -146,4 +146,5 @@ class HFBackend(TokenizerMixin, Backend):
 
     def close(self) -> None:
         self.model = None
-        torch.cuda.empty_cache() if torch.cuda.is_available() else None
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
