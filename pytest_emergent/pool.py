@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -114,8 +113,6 @@ class ModelPool:
         model = self.loaded.pop(name, None)
         if model is not None:
             model.backend.close()
-            del model
-            gc.collect()
 
     def close(self) -> None:
         for name in list(self.loaded):

@@ -7,6 +7,7 @@ Batched answers equal one-at-a-time answers (tests check both real built-in mode
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import torch
@@ -146,5 +147,6 @@ class HFBackend(TokenizerMixin, Backend):
 
     def close(self) -> None:
         self.model = None
+        gc.collect()  # the weights go now, before the next model loads
         if torch.cuda.is_available():
             torch.cuda.empty_cache()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import torch
@@ -101,3 +102,4 @@ class Seq2SeqBackend(TokenizerMixin, Backend):
 
     def close(self) -> None:
         self.model = None
+        gc.collect()  # the weights go now, before the next model loads

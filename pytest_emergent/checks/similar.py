@@ -7,9 +7,7 @@ The model is loaded on first use and kept for the session; it is small (22M para
 from __future__ import annotations
 
 import hashlib
-import os
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..specs.types import CheckSpec, Rendered
@@ -52,23 +50,11 @@ def _compute(texts: list[str]) -> list[list[float]]:
         return torch.nn.functional.normalize(pooled, dim=-1).tolist()
 
 
-def _store() -> Any:
-    """Embeddings are kept beside the response cache: a cached re-run loads no embedding model."""
-    from ..config.paths import cache_root, session_cache
-    from ..engine.cache import ResponseCache
-
-    if "folder" in session_cache:  # inside a pytest session: its --emergent-cache
-        folder = session_cache["folder"]
-        return ResponseCache.open_or_warn(folder) if folder is not None else None
-    env = os.environ.get("EMERGENT_CACHE")
-    if env == "off":
-        return None
-    return ResponseCache.open_or_warn(Path(env) if env else cache_root() / "responses")
-
-
 def embed(texts: list[str]) -> list[list[float]]:
     """Embeddings of `texts`, from the cache where known, the rest computed in one batch."""
-    store = _store()
+    from ..engine.cache import session_store
+
+    store = session_store()
     keys = [f"embedding:{PACKAGE}:" + hashlib.sha256(t.encode()).hexdigest() for t in texts]
     known = store.get_many(keys) if store is not None else {}
     missing = sorted({t for t, k in zip(texts, keys) if k not in known})

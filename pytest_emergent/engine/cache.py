@@ -126,3 +126,19 @@ class ResponseCache:
 
     def close(self) -> None:
         self.db.close()
+
+
+def session_store() -> ResponseCache | None:
+    """The cache that graders and `draw` keep derived data in: the session's `--emergent-cache`
+    inside pytest, else `$EMERGENT_CACHE`, else the default folder; None when it is off."""
+    import os
+
+    from ..config.paths import cache_root, session_cache
+
+    if "folder" in session_cache:
+        folder = session_cache["folder"]
+        return ResponseCache.open_or_warn(folder) if folder is not None else None
+    env = os.environ.get("EMERGENT_CACHE")
+    if env == "off":
+        return None
+    return ResponseCache.open_or_warn(Path(env) if env else cache_root() / "responses")
