@@ -27,5 +27,5 @@ def run_python(source: str, *, timeout: float = 10.0) -> Outcome:
         except subprocess.TimeoutExpired:
             return Outcome(False, f"timed out after {timeout:g} s")
     if done.returncode != 0:
-        return Outcome(False, (done.stderr.strip().splitlines() or ["exit code %d" % done.returncode])[-1])
+        return Outcome(False, (done.stderr.strip().splitlines() or [f"exit code {done.returncode}"])[-1])
     return Outcome(True, "")

@@ -172,6 +172,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.pluginmanager.unregister(state)
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under xdist's default distribution, each model's items go to one worker (one load each)."""
+    from .xdist_groups import explicit_dist, make_scheduler
+
+    if config.getvalue("dist") != "load" or explicit_dist(config):
+        return None
+    return make_scheduler(config, log, config.stash[STATE_KEY].model_names)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     marked = any(True for name in ("requires_scale", "requires_traits", "capability")

@@ -49,3 +49,53 @@ def test_xdist_gives_the_same_statuses_counts_and_json_entries(pytester, models_
     assert len(plain_doc["results"]) == 2 * (6 + 5)
     summary = [line for line in spread.stdout.lines if line.startswith("emergent: ") and "capabilities" in line]
     assert summary == [line for line in plain.stdout.lines if line.startswith("emergent: ") and "capabilities" in line]
+
+
+WHERE = """
+import json, os
+import pytest
+
+@pytest.mark.parametrize("n", range(4))
+def test_where(model, n, request):
+    log = request.config.rootpath / "where.jsonl"
+    with open(log, "a") as handle:
+        handle.write(json.dumps([model.name, os.environ.get("PYTEST_XDIST_WORKER")]) + "\\n")
+
+@pytest.mark.parametrize("n", range(6))
+def test_no_model(n):
+    pass
+"""
+
+
+def workers_per_model(pytester, *args):
+    log = pytester.path / "where.jsonl"
+    log.unlink(missing_ok=True)
+    result = pytester.runpytest_subprocess("--emergent-no-ledger", "-n", "2", *args)
+    result.assert_outcomes(passed=2 * 4 + 6)
+    seen: dict[str, set[str]] = {}
+    for line in log.read_text().splitlines():
+        name, worker = json.loads(line)
+        seen.setdefault(name, set()).add(worker)
+    return seen
+
+
+def test_under_xdist_each_model_runs_on_one_worker_unless_a_mode_is_chosen(pytester, models_file):
+    models_file(("small", "135M", []), ("big", "2B", []))
+    pytester.makepyfile(test_where=WHERE)
+    grouped = workers_per_model(pytester)
+    assert set(grouped) == {"small", "big"}
+    assert all(len(workers) == 1 for workers in grouped.values()), grouped
+    assert grouped["small"] != grouped["big"]  # two models, two workers: one each
+    by_file = workers_per_model(pytester, "--dist", "loadfile")  # the user's mode: one file, one worker
+    assert len(by_file["small"]) == 1 and by_file["small"] == by_file["big"], by_file
+
+
+def test_an_items_model_is_read_from_its_parameter_id_longest_name_first():
+    from pytest_emergent.xdist_groups import model_of
+
+    names = ["b", "a-b", "gemma3-270m"]
+    assert model_of("t.py::test_x[3-a-b]", names) == "a-b"
+    assert model_of("t.py::test_x[b]", names) == "b"
+    assert model_of("specs/s.yaml::arith/add-1d[qa-gemma3-270m]", names) == "gemma3-270m"
+    assert model_of("t.py::test_plain", names) is None
+    assert model_of("t.py::test_x[3-c]", names) is None
