@@ -24,7 +24,7 @@ def forecast(
 
     `method="metric"` extrapolates the smooth metric where recorded (else the local logit trend of
     the pass rate); `method="sigmoid"` is the logistic-in-pass-rate baseline. The interval is a
-    90% bootstrap interval over `n_boot` refits, the same for the same `seed`.
+    90% interval from `n_boot` bootstrap refits, calibrated (see verdict.py), the same for the same `seed`.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")

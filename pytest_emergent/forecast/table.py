@@ -95,7 +95,7 @@ def format_forecast(result: LedgerForecast, capability: str | None = None) -> st
         return "no results in the ledger match"
     axes = sorted({s.axis for s in result.series})
     lines = [f"forecast of the scale ({', '.join(axes)}) at which each capability reaches its threshold; "
-             f"method {result.method}, 90% bootstrap interval", ""]
+             f"method {result.method}, 90% interval (bootstrap, calibrated)", ""]
     lines += format_table([header(result), *(row(s) for s in result.series)])
     lines += [f"note: {note}" for note in result.notes]
     for order in result.orders:

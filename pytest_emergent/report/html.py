@@ -182,7 +182,7 @@ def _forecast_section(result: LedgerForecast) -> str:
         head = "".join(f"<th>{escape(h)}</th>" for h in table.header(result))
         rows = "".join('<tr><td class="cap">' + "</td><td>".join(escape(c) for c in table.row(item)) + "</td></tr>"
                        for item in shown)
-        parts += [f"<h2>Forecast ({result.method} method, 90% bootstrap interval)</h2>",
+        parts += [f"<h2>Forecast ({result.method} method, 90% interval: bootstrap, calibrated)</h2>",
                   f'<table class="forecast"><tr>{head}</tr>{rows}</table>']
     orders = [o for o in result.orders if table.worth_showing(o)]
     if orders:

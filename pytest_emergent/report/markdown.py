@@ -99,7 +99,7 @@ def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None) ->
         axes = ", ".join(sorted({s.axis for s in shown}))
         lines += ["### Forecast", "",
                   f"Where each capability is forecast to reach its threshold ({axes}): {result.method} method, "
-                  "90% bootstrap interval; capabilities with results at 3 or more scales of a family.", "",
+                  "90% interval (bootstrap, calibrated); capabilities with results at 3 or more scales of a family.", "",
                   "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
         for item in shown:
             cells = table.row(item)

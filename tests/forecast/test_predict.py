@@ -165,3 +165,21 @@ def test_an_unknown_method_is_refused():
 def test_a_threshold_outside_the_pass_rate_range_is_refused(threshold):
     with pytest.raises(ValueError, match="threshold"):
         forecast(logistic_points(10.5, 1.5), threshold)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_the_interval_is_the_bootstrap_range_widened_toward_the_largest_scale(method, monkeypatch):
+    from pytest_emergent.forecast import verdict
+
+    points = logistic_points(midpoint=10.5, steepness=1.5, n_cases=200, seed=5)
+    calibrated = forecast(points, threshold=0.5, method=method)
+    monkeypatch.setattr(verdict, "LOW_SHRINK", 1.0)
+    monkeypatch.setattr(verdict, "HIGH_STRETCH", 1.0)
+    raw = forecast(points, threshold=0.5, method=method)
+    assert calibrated.verdict == raw.verdict == CROSSING
+    assert calibrated.predicted == raw.predicted
+    largest = max(p.scale for p in points)
+    assert largest <= calibrated.low < raw.low <= calibrated.predicted
+    # a quarter of the way from the largest scale to the bootstrap's low end, in log scale
+    assert math.log10(calibrated.low / largest) == pytest.approx(0.25 * math.log10(raw.low / largest))
+    assert raw.high is not None and (calibrated.high is None or calibrated.high > raw.high)

@@ -103,7 +103,7 @@ def test_the_html_x_axis_reaches_the_end_of_the_interval():
 def test_the_html_report_has_the_forecast_table_and_the_emergence_order():
     html = render_html(recorded(4))
     table = html[html.index('<table class="forecast">'):]
-    assert "<h2>Forecast (metric method, 90% bootstrap interval)</h2>" in html
+    assert "<h2>Forecast (metric method, 90% interval: bootstrap, calibrated)</h2>" in html
     assert re.search(r'<tr><td class="cap">logic/chain</td><td>pico</td><td>4</td><td>0.5</td><td>crossing</td>', table)
     order = html[html.index("<h2>Emergence order</h2>"):]
     assert re.findall(r"<li><code>(.*?)</code>", order) == ["copy/echo", "arith/multiply", "arith/add", "fmt/json",
