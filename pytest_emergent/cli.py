@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import BUILTINS, ModelConfigError, ModelSpec, check_available, load_models_file
+from .config.paths import hub_cache
 from .forecast import METHODS
 from .forecast.ledger import SCALE_CHOICES, forecast_runs
 from .forecast.table import format_details, format_forecast
@@ -166,7 +167,7 @@ def availability(spec: ModelSpec) -> str:
     if spec.path and location.exists():
         return f"available ({location})"
     if spec.backend == "hf" and spec.path and not spec.gguf_file and spec.path.count("/") == 1:
-        hub = Path(os.environ.get("HF_HUB_CACHE") or Path(os.environ.get("HF_HOME") or Path.home() / ".cache/huggingface") / "hub")
+        hub = hub_cache()
         if (hub / f"models--{spec.path.replace('/', '--')}").is_dir():
             return "available (hub cache)"
         return f"not found: no folder {spec.path} and not in the hub cache {hub}"

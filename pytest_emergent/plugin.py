@@ -102,7 +102,7 @@ def _build_state(config: pytest.Config) -> EmergentState:
         selection = split_selection(config.getini("emergent_models"))
     try:
         file_option = _option(config, "emergent_models_file")
-        models_file = Path(file_option) if file_option else config.rootpath / DEFAULT_MODELS_FILE
+        models_file = Path(file_option) if file_option else _default_models_file(config)
         if file_option and not models_file.is_absolute():
             models_file = Path(config.invocation_params.dir) / models_file
         if file_option and not models_file.is_file():
@@ -118,6 +118,18 @@ def _build_state(config: pytest.Config) -> EmergentState:
         outputs=_outputs(config),
         selection_error=error,
     )
+
+
+def _default_models_file(config: pytest.Config) -> Path:
+    """The nearest emergent-models.yaml from the folder pytest was started in up to the rootdir,
+    else the rootdir's (pytest may pick a rootdir above the project when an option's value is an
+    absolute path: `--emergent-ledger /x`)."""
+    start, root = Path(config.invocation_params.dir).resolve(), config.rootpath.resolve()
+    if start == root or root in start.parents:
+        for folder in (start, *start.parents):
+            if (folder / DEFAULT_MODELS_FILE).is_file() or folder == root:
+                return folder / DEFAULT_MODELS_FILE
+    return root / DEFAULT_MODELS_FILE if (root / DEFAULT_MODELS_FILE).is_file() else start / DEFAULT_MODELS_FILE
 
 
 def _path(config: pytest.Config, name: str) -> Path | None:
@@ -158,9 +170,26 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return collect_file(file_path, parent)
 
 
+def _rootdir_taken_from_an_option(config: pytest.Config) -> str | None:
+    """pytest picks its rootdir before plugins add their options, so in `--emergent-ledger /x`
+    it takes /x for a test path; the rootdir (and ini file) can then be the wrong ones."""
+    args, start = list(config.invocation_params.args), Path(config.invocation_params.dir).resolve()
+    root = config.rootpath.resolve()
+    if root == start or (root in start.parents and config.inipath is not None):
+        return None
+    for flag, value in zip(args, args[1:]):
+        if flag.startswith("--emergent-") and "=" not in flag and (start / value).exists():
+            return (f"pytest chose rootdir {root} partly from the value of {flag} ({value}), which it took for a "
+                    f"test path; write {flag}={value} so that the project's rootdir and ini file are used")
+    return None
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
+    warning = _rootdir_taken_from_an_option(config)
+    if warning:
+        config.issue_config_time_warning(pytest.PytestConfigWarning(warning), stacklevel=2)
     state = _build_state(config)
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "emergent-state")

@@ -19,7 +19,7 @@ from . import __version__
 from .config import ModelConfigError, ModelSpec
 from .config.paths import session_cache
 from .engine.record import Recorder
-from .ledger import LedgerError, record_run, regressions
+from .ledger import Ledger, LedgerError, find_run, record_run, regressions
 from .outcomes import Status
 from .pool import ModelPool, check_spec, header_of
 from .report.github import annotations, in_github_actions
@@ -68,6 +68,7 @@ class EmergentState:
         self.outputs = outputs
         self.selection_error = selection_error
         self.is_worker = hasattr(config, "workerinput")
+        self.spec_ids: dict[str, str] = {}  # YAML capability id -> the spec file that defines it
         recorder = Recorder(outputs.record) if outputs.record else None
         session_cache["folder"] = outputs.cache
         self.pool = ModelPool(specs, say=self._say, cache_folder=outputs.cache, recorder=recorder)
@@ -98,6 +99,21 @@ class EmergentState:
     def pytest_collection(self, session: pytest.Session) -> None:
         if self.selection_error:
             raise pytest.UsageError(f"pytest-emergent: {self.selection_error}")
+        self._check_baseline()
+
+    def _check_baseline(self) -> None:
+        """A pinned baseline that is not in the ledger stops the run before anything runs: found
+        only at the end, it would cost the whole run and its record."""
+        out = self.outputs
+        if self.is_worker or out.baseline in ("latest", "none"):
+            return
+        if out.ledger is None:
+            raise pytest.UsageError(f"pytest-emergent: --emergent-baseline {out.baseline} compares with a run of the "
+                                    "ledger, and --emergent-no-ledger turns the ledger off")
+        try:
+            find_run(Ledger(out.ledger).runs(), out.baseline)
+        except LedgerError as exc:
+            raise pytest.UsageError(f"pytest-emergent: --emergent-baseline: {exc} (ledger {out.ledger})") from None
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -91,7 +91,7 @@ def test_report_writes_both_files_or_prints_the_markdown(ledger_dir: Path, tmp_p
     assert md.read_text().startswith("## pytest-emergent: ❌ regressions") and "<svg" in html.read_text()
     capsys.readouterr()
     assert main(["report", "--run", first, "--ledger", str(ledger_dir)]) == 0
-    assert capsys.readouterr().out.startswith("## pytest-emergent: ✅ no regressions, 0 lit up")
+    assert capsys.readouterr().out.startswith("## pytest-emergent: ❌ no regressions, 1 failed, 0 lit up")
 
 
 def test_commands_on_an_empty_ledger_say_what_to_do(tmp_path: Path, capsys):

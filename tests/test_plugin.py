@@ -266,3 +266,63 @@ def test_the_model_fixture_generates_with_a_real_tiny_model(pytester, models_fil
             assert model.choose("2 + 3 =", [" 5", " 6"]).index in (0, 1)
     """)
     pytester.runpytest().assert_outcomes(passed=1)
+
+
+def test_an_unknown_model_name_close_to_a_known_one_gets_a_hint(pytester):
+    pytester.makepyfile(test_x="def test_one(model): pass\n")
+    result = pytester.runpytest("--emergent-model", "smolm2-135m")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown model 'smolm2-135m' (did you mean 'smollm2-135m'?)*"])
+
+
+@pytest.mark.parametrize("path, message", [
+    ("/nowhere/at/all", "*model 'gone': no folder /nowhere/at/all (a local path, not a hub id)*"),
+    ("./not-here", "*model 'gone': no folder ./not-here*"),
+    ("someorg/not-cached", "*model 'gone': no folder someorg/not-cached, and *not in the hub cache*HF_HUB_OFFLINE*"),
+    ("./missing.gguf", "*model 'gone': GGUF file *missing.gguf does not exist*"),
+])
+def test_a_model_whose_weights_are_not_there_stops_the_run_before_any_test(pytester, path, message):
+    pytester.makefile(".yaml", **{"emergent-models": f"- name: gone\n  path: {path}\n"})
+    pytester.makepyfile(test_x="import pathlib\ndef test_one(model):\n    pathlib.Path('ran').touch()\n")
+    result = pytester.runpytest_subprocess()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([message])
+    assert not (pytester.path / "ran").exists()
+
+
+def test_a_models_file_path_may_name_the_gguf_file_itself(pytester, tmp_path):
+    from pytest_emergent.config import load_models_file
+
+    (tmp_path / "m.gguf").write_bytes(b"GGUF")
+    (tmp_path / "emergent-models.yaml").write_text("- name: direct\n  path: m.gguf\n")
+    spec, = load_models_file(tmp_path / "emergent-models.yaml")
+    assert (spec.path, spec.gguf_file) == (str(tmp_path), "m.gguf")
+
+
+def test_a_baseline_that_is_not_in_the_ledger_stops_the_run_before_any_test(pytester, models_file):
+    models_file(("tiny", "135M", []))
+    pytester.makepyfile(test_x="import pathlib\ndef test_one(model):\n    pathlib.Path('ran').touch()\n")
+    first = pytester.runpytest("--emergent-ledger=led")
+    assert first.ret == pytest.ExitCode.OK
+    (pytester.path / "ran").unlink()
+    result = pytester.runpytest("--emergent-ledger=led", "--emergent-baseline=deadbeef")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--emergent-baseline: baseline 'deadbeef' is not a run in the ledger; known runs: *"])
+    assert not (pytester.path / "ran").exists()
+    no_ledger = pytester.runpytest("--emergent-no-ledger", "--emergent-baseline=deadbeef")
+    assert no_ledger.ret == pytest.ExitCode.USAGE_ERROR
+    no_ledger.stderr.fnmatch_lines(["*--emergent-no-ledger turns the ledger off*"])
+
+
+def test_an_option_value_pytest_takes_for_a_path_does_not_lose_the_models_file_or_specs(pytester, tiny_dir, monkeypatch):
+    project = pytester.mkdir("proj")
+    (project / "emergent-models.yaml").write_text(f"- name: mine\n  path: {tiny_dir}\n  params: 1B\n")
+    (project / "capability_specs").mkdir()
+    (project / "capability_specs" / "s.yaml").write_text(
+        "- id: s/echo\n  description: d\n  prompt: 'Say {{ w }}'\n  examples: [{w: a}]\n  expected: a\n  threshold: 0\n")
+    ledger = pytester.mkdir("ledger")
+    (project / "test_x.py").write_text("def test_one(model):\n    assert model.name == 'mine'\n")
+    monkeypatch.chdir(project)
+    result = pytester.runpytest_subprocess("--emergent-ledger", str(ledger), "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["*write --emergent-ledger=*"])

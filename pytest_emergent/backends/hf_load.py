@@ -94,6 +94,12 @@ def load_model_and_tokenizer(spec: ModelSpec) -> tuple[Any, Any]:
         kwargs["revision"] = spec.revision
     started = time.perf_counter()
     cached = _dequant_dir(Path(location) / gguf_file) if gguf_file else None
+    # transformers' progress bars would land in the captured output of whichever test loads the
+    # model; the plugin says what it loads and how long it took on the terminal instead.
+    from transformers.utils import logging as hf_logging
+
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
     try:
         if cached is not None and (cached / "config.json").is_file():
             tokenizer = AutoTokenizer.from_pretrained(cached)
@@ -112,6 +118,9 @@ def load_model_and_tokenizer(spec: ModelSpec) -> tuple[Any, Any]:
     except (OSError, ValueError) as exc:
         raise BackendError(f"model {spec.name!r}: cannot load from {location}"
                            f"{' (' + gguf_file + ')' if gguf_file else ''}: {str(exc).splitlines()[0]}") from None
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     model = model.to(device_of(spec)).eval()
     _say(f"loaded {spec.name} in {time.perf_counter() - started:.1f} s")
     return model, tokenizer

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..hints import did_you_mean
 from ..scale import ScaleError, parse_scale
 
 
@@ -104,7 +105,8 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
     where = f"{where} ({name})"
     unknown = sorted(set(entry) - KNOWN_FIELDS)
     if unknown:
-        raise ModelConfigError(f"{where}: unknown field {unknown[0]!r}; known fields: {', '.join(sorted(KNOWN_FIELDS))}")
+        raise ModelConfigError(f"{where}: unknown field {unknown[0]!r}{did_you_mean(str(unknown[0]), KNOWN_FIELDS)}; "
+                               f"known fields: {', '.join(sorted(KNOWN_FIELDS))}")
     traits = entry.get("traits") or []
     if isinstance(traits, str):
         traits = [traits]
@@ -114,12 +116,15 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
     if path is not None and entry.get("backend", "hf") in ("hf", "replay"):
         candidate = base_dir / str(path)
         path = str(candidate) if candidate.exists() else str(path)
+    gguf_file = entry.get("gguf_file")
+    if path is not None and gguf_file is None and str(path).endswith(".gguf"):
+        path, gguf_file = str(Path(path).parent), Path(path).name  # a GGUF file named directly
     scales = {k: _scale_field(entry, k, where) for k in _SCALE_FIELDS}
     return ModelSpec(
         name=name.strip(),
         backend=str(entry.get("backend", "hf")),
         path=path,
-        gguf_file=entry.get("gguf_file"),
+        gguf_file=gguf_file,
         revision=entry.get("revision"),
         base_url=entry.get("base_url"),
         model=entry.get("model"),
@@ -181,7 +186,7 @@ def select_models(
         else:
             known = ", ".join(sorted(by_name))
             raise ModelConfigError(
-                f"unknown model {item!r}. Known names: {known}. "
+                f"unknown model {item!r}{did_you_mean(item, by_name)}. Known names: {known}. "
                 "Or give a spec: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, openai:BASE_URL#MODEL, replay:FILE"
             )
         if any(s.name == spec.name for s in specs):

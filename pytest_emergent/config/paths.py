@@ -17,3 +17,17 @@ def cache_root() -> Path:
 # The session's response cache folder (None: off), set by the plugin; graders that cache their
 # own derived data (embeddings) keep it there too.
 session_cache: dict[str, Path | None] = {}
+
+
+def hub_cache() -> Path:
+    """The Hugging Face hub cache folder (`$HF_HUB_CACHE`, else `$HF_HOME/hub`, else ~/.cache/huggingface/hub)."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"])
+    return Path(os.environ.get("HF_HOME") or Path.home() / ".cache" / "huggingface") / "hub"
+
+
+def looks_like_hub_id(text: str) -> bool:
+    """`name` or `org/name` as the hub spells them; anything else is a local path."""
+    parts = text.split("/")
+    return 1 <= len(parts) <= 2 and all(p and p not in (".", "..") and not p.startswith("~")
+                                        and all(c.isalnum() or c in "-_." for c in p) for p in parts)

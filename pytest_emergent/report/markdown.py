@@ -132,7 +132,13 @@ def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | No
     records = [Result.from_dict({"nodeid": "", **r}) for r in results]
     models = ordered_models(headers, records)
     capabilities = sorted({r["capability"] for r in results})
-    verdict = "❌ regressions" if regressed else "✅ no regressions"
+    failed = sum(r["status"] in (Status.FAIL.value, Status.ERROR.value) for r in results)
+    if regressed:
+        verdict = "❌ regressions"
+    elif failed:
+        verdict = f"❌ no regressions, {failed} failed"
+    else:
+        verdict = "✅ no regressions"
     lines = [f"## pytest-emergent: {verdict}, {len(lit_up)} lit up", ""]
     about = [f"run `{document['run_id']}`" if document.get("run_id") else "",
              f"started {document['started']}" if document.get("started") else "",

@@ -69,7 +69,7 @@ def summary_line(results: list[Result], changes: dict[tuple[str, str], str | Non
     counted = {kind: sum(1 for c in (changes or {}).values() if c == kind) for kind in ("lit-up", "regressed")}
     news = [f"{n} {kind}" for kind, n in counted.items() if n]
     news_text = f"; {', '.join(news)}" if news else ""
-    return f"emergent: {', '.join(parts) or 'no results'} ({capabilities} capabilities × {models} models){news_text}"
+    return f"emergent: {', '.join(parts) or 'no results'} ({_count(capabilities, 'capability', 'capabilities')} × {_count(models, 'model', 'models')}){news_text}"
 
 
 def write_section(terminalreporter, headers: dict[str, ModelHeader], results: list[Result],
@@ -95,3 +95,7 @@ def write_section(terminalreporter, headers: dict[str, ModelHeader], results: li
     for name, error in load_errors.items():
         tr.write_line(f"model {name} could not be loaded: {error}", red=True)
     tr.write_line(summary_line(results, changes), bold=True)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"

@@ -49,21 +49,28 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out) + r"\Z")
 
 
-def matches(path: Path, root: Path, patterns: list[str]) -> bool:
-    try:
-        relative = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = None
+def matches(path: Path, roots: list[Path], patterns: list[str]) -> bool:
+    """Whether `path` matches a pattern: an absolute one as it is, a relative one relative to any
+    of `roots` (the rootdir, and the folder pytest was started in: pytest may pick a rootdir
+    above the project when an option's value is an absolute path, `--emergent-ledger /x`)."""
     absolute = path.resolve().as_posix()
-    return any(_glob_regex(p).match(absolute if p.startswith("/") else relative or "") for p in patterns)
+    relatives = []
+    for root in roots:
+        try:
+            relatives.append(path.resolve().relative_to(root.resolve()).as_posix())
+        except ValueError:
+            pass
+    return any(_glob_regex(p).match(absolute) if p.startswith("/") else any(_glob_regex(p).match(r) for r in relatives)
+               for p in patterns)
 
 
 def collect_file(file_path: Path, parent: pytest.Collector) -> pytest.File | None:
     """The pytest_collect_file hook's work: a SpecFile for files that match `emergent_specs`."""
     if file_path.suffix not in (".yaml", ".yml"):
         return None
-    patterns = parent.config.getini("emergent_specs") or [DEFAULT_GLOB]
-    if not matches(file_path, parent.config.rootpath, patterns):
+    config = parent.config
+    patterns = config.getini("emergent_specs") or [DEFAULT_GLOB]
+    if not matches(file_path, [config.rootpath, Path(config.invocation_params.dir)], patterns):
         return None
     return SpecFile.from_parent(parent, path=file_path)
 
@@ -82,8 +89,16 @@ class SpecFile(pytest.File):
         except (SpecFileError, SpecError) as exc:
             # One error for the file, reported as an item so that pytest does not stop the whole
             # session (as it does on a collection error): the other spec files still run.
-            yield BrokenSpec.from_parent(self, name="broken-spec", message=f"broken capability spec:\n{exc}")
+            yield BrokenSpec.from_parent(self, name="broken-spec", message=str(exc))
             return
+        # Ids are what baselines and the ledger key on: one id, one entry, across all files.
+        taken = [f"{shown}{f':{spec.line}' if spec.line else ''}: entry '{spec.id}': field 'id': duplicate id; first used in "
+                 f"{state.spec_ids[spec.id]}" for spec in specs if state.spec_ids.get(spec.id, shown) != shown]
+        if taken:
+            yield BrokenSpec.from_parent(self, name="broken-spec", message="\n".join(taken))
+            return
+        for spec in specs:
+            state.spec_ids[spec.id] = shown
         for spec in specs:
             for format in spec.formats:
                 for name in state.model_names:
@@ -91,25 +106,20 @@ class SpecFile(pytest.File):
                                                format=format, model_name=name)
 
 
-class BrokenSpecError(Exception):
-    """A spec file that does not validate."""
-
-
 class BrokenSpec(pytest.Item):
-    """Stands for a spec file that does not validate: it errors at setup with the whole message."""
+    """Stands for a spec file that does not validate: it errors at setup with the whole message
+    and no traceback (pytest formats setup errors itself, so `repr_failure` would not be asked)."""
 
     def __init__(self, *, message: str, **kwargs: Any):
         super().__init__(**kwargs)
         self.message = message
 
     def setup(self) -> None:
-        raise BrokenSpecError(self.message)
+        __tracebackhide__ = True
+        pytest.fail(self.message, pytrace=False)
 
     def runtest(self) -> None:  # never reached: setup fails
-        raise BrokenSpecError(self.message)
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        return str(excinfo.value) if isinstance(excinfo.value, BrokenSpecError) else super().repr_failure(excinfo)
+        pytest.fail(self.message, pytrace=False)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.path.name}: broken capability spec"

@@ -10,6 +10,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from ..hints import did_you_mean
+
 STRATEGIES = ("integers", "floats", "sampled_from", "text", "lists", "tuples", "one_of", "just")
 
 
@@ -111,7 +113,7 @@ def build_strategy(node: Any, path: str) -> Any:
         return st.tuples(*(build_strategy(s, f"{where}[{i}]") for i, s in enumerate(_list_of(where, args))))
     if name == "one_of":
         return st.one_of(*(build_strategy(s, f"{where}[{i}]") for i, s in enumerate(_list_of(where, args))))
-    raise StrategyProblem(path, f"unknown strategy {name!r}; expected one of {', '.join(STRATEGIES)}")
+    raise StrategyProblem(path, f"unknown strategy {name!r}{did_you_mean(name, STRATEGIES)}; expected one of {', '.join(STRATEGIES)}")
 
 
 def _rounder(places: int) -> Callable[[float], float]:

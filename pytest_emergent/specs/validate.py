@@ -6,12 +6,12 @@ was expected. A file with any problem is one collection error listing them all.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ..hints import did_you_mean
 from ..scale import ScaleError, ScaleRequirement, build_requirement
 from .cases import BIGBENCH_CHECKS, CaseProblem, CaseSource, from_data, from_examples, from_generate
 from .render import RenderProblem, render_entry
@@ -31,11 +31,6 @@ class SpecFileError(Exception):
     def __init__(self, errors: list[SpecError]):
         self.errors = errors
         super().__init__("\n".join(e.render() for e in errors))
-
-
-def _hint(name: str, known: Any) -> str:
-    close = difflib.get_close_matches(str(name), list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 class _Entry:
@@ -109,7 +104,7 @@ def _normalize(e: _Entry, value: Any, field: str) -> Normalize:
         e.fail(field, f"expected a map of {', '.join(NORMALIZE_OPTIONS)}, got {_describe(value)}")
     for key, flag in value.items():
         if key not in NORMALIZE_OPTIONS:
-            e.fail(field, f"unknown option {key!r}; expected {', '.join(NORMALIZE_OPTIONS)}{_hint(key, NORMALIZE_OPTIONS)}")
+            e.fail(field, f"unknown option {key!r}; expected {', '.join(NORMALIZE_OPTIONS)}{did_you_mean(key, NORMALIZE_OPTIONS)}")
         if not isinstance(flag, bool):
             e.fail(field, f"{key}: expected true or false, got {_describe(flag)}")
     return Normalize(**value)
@@ -122,14 +117,14 @@ def _check(e: _Entry, default: str) -> CheckSpec:
     if not isinstance(name, str):
         e.fail("check", f"expected a check name or a map with 'type'; checks: {', '.join(CHECKS)}")
     if name not in CHECKS:
-        e.fail("check", f"unknown check {name!r}; expected one of {', '.join(CHECKS)}{_hint(name, CHECKS)}")
+        e.fail("check", f"unknown check {name!r}; expected one of {', '.join(CHECKS)}{did_you_mean(name, CHECKS)}")
     normalize = _normalize(e, options.pop("normalize", None) or e.raw.get("normalize"),
                            "check" if isinstance(raw, dict) and "normalize" in raw else "normalize")
     known = CHECK_OPTIONS[name]
     for key, value in options.items():
         if key not in known:
             allowed = ", ".join(known) or "none besides normalize"
-            e.fail("check", f"unknown option {key!r} of check {name!r}; options: {allowed}{_hint(key, known)}")
+            e.fail("check", f"unknown option {key!r} of check {name!r}; options: {allowed}{did_you_mean(key, known)}")
         kind = known[key][0]
         if not _is(value, (kind,)):
             e.fail("check", f"{name}.{key}: expected {_article(kind)}, got {_describe(value)}")
@@ -181,7 +176,7 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     e = _Entry(raw, shown, label)
     for key in raw:
         if key not in ENTRY_FIELDS:
-            e.fail(str(key), f"unknown field{_hint(key, ENTRY_FIELDS)}; known fields: {', '.join(ENTRY_FIELDS)}")
+            e.fail(str(key), f"unknown field{did_you_mean(key, ENTRY_FIELDS)}; known fields: {', '.join(ENTRY_FIELDS)}")
     for key in REQUIRED:
         e.get(key, "string")
     if not _ID.match(raw["id"]):
@@ -201,7 +196,7 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     formats = [formats] if isinstance(formats, str) else list(formats)
     for f in formats:
         if f not in FORMATS:
-            e.fail("formats", f"unknown format {f!r}; expected {', '.join(FORMATS)}{_hint(f, FORMATS)}")
+            e.fail("formats", f"unknown format {f!r}; expected {', '.join(FORMATS)}{did_you_mean(f, FORMATS)}")
     if len(set(formats)) != len(formats):
         e.fail("formats", "a format is listed twice")
     has_choices = "choices" in raw or all("choices" in c for c in source.cases)

@@ -19,7 +19,7 @@ def last_checkpoint() -> dict:
 
 def test_a_run_without_news_says_so_and_shows_the_matrix():
     text = render_markdown(assign_changes(checkpoint_runs()[0], []))
-    assert text.startswith("## pytest-emergent: ✅ no regressions, 0 lit up")
+    assert text.startswith("## pytest-emergent: ❌ no regressions, 1 failed, 0 lit up")
     assert "### Regressed" not in text and "### Lit up" not in text
     assert "| capability | tiny-step1000 (135M, step 1,000) |" in text
     assert "| `arith/add` | ⏳ expected-fail 0.1 |" in text
@@ -61,3 +61,12 @@ def test_the_report_goes_to_the_github_step_summary_when_it_is_set(tmp_path: Pat
 def test_write_markdown_creates_the_folder(tmp_path: Path):
     write_markdown(tmp_path / "out" / "report.md", last_checkpoint())
     assert (tmp_path / "out" / "report.md").read_text().startswith("## pytest-emergent")
+
+
+def test_a_run_with_failures_but_no_regressions_does_not_claim_success():
+    run = assign_changes(checkpoint_runs()[0], [])
+    for result in run["results"]:
+        result["status"] = "pass"
+    assert render_markdown(run).startswith("## pytest-emergent: ✅ no regressions, 0 lit up")
+    run["results"][0]["status"] = "error"
+    assert render_markdown(run).startswith("## pytest-emergent: ❌ no regressions, 1 failed, 0 lit up")
