@@ -169,59 +169,51 @@ def _strategy_line(generate: Any, path: str) -> int | None:
 
 
 def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, ScaleRequirement], file: Path) -> Spec:
+    """One entry into a Spec. Independent parts are checked one after another and every part's
+    first problem is kept, so one run shows all of an entry's mistakes (raised together as a
+    SpecFileError); parts that need an earlier one's value are skipped once that one failed."""
     if not isinstance(raw, dict):
         raise SpecError(shown, f"entry {index}: expected a map with id, description, ...; got {_describe(raw)}",
                         line=None)
     label = raw.get("id") if isinstance(raw.get("id"), str) else f"#{index}"
     e = _Entry(raw, shown, label)
+    problems: list[SpecError] = []
+
+    def part(read: Any, fallback: Any = None) -> Any:
+        try:
+            return read()
+        except SpecError as exc:
+            problems.append(exc)
+            return fallback
+
     for key in raw:
         if key not in ENTRY_FIELDS:
-            e.fail(str(key), f"unknown field{did_you_mean(key, ENTRY_FIELDS)}; known fields: {', '.join(ENTRY_FIELDS)}")
-    for key in REQUIRED:
-        e.get(key, "string")
-    if not _ID.match(raw["id"]):
-        e.fail("id", f"expected letters, digits and _ . / : - (no spaces or brackets), got {raw['id']!r}")
-    if not raw["description"].strip():
-        e.fail("description", "expected a description that says what is tested and where its scale comes from")
-    scale = _scale(e, tiers)
-    traits = e.get("requires_traits", "list", [])
-    if not all(isinstance(t, str) and t for t in traits):
-        e.fail("requires_traits", "expected a list of words (instruct, chat, base, code...)")
-    prerequisites = e.get("requires_capabilities", "list", [])
-    if not all(isinstance(c, str) and c for c in prerequisites):
-        e.fail("requires_capabilities", "expected a list of capability ids")
-    source, _field = _source(e, base)
-    formats_default = ["raw"] if (source.input_prefix or source.output_prefix) else ["qa"] if source.bigbench else ["raw"]
-    formats = e.get("formats", ("string", "list"), formats_default)
-    formats = [formats] if isinstance(formats, str) else list(formats)
-    for f in formats:
-        if f not in FORMATS:
-            e.fail("formats", f"unknown format {f!r}; expected {', '.join(FORMATS)}{did_you_mean(f, FORMATS)}")
-    if len(set(formats)) != len(formats):
-        e.fail("formats", "a format is listed twice")
-    has_choices = "choices" in raw or all("choices" in c for c in source.cases)
-    default_check = BIGBENCH_CHECKS[source.metric] if source.metric else "choice" if "choices" in raw else "exact"
-    check = _check(e, default_check)
-    if check.type == "choice" and not has_choices:
-        e.fail("choices", "the choice check needs choices (a list here, or 'choices' in every case)")
-    if check.type in NEEDS_EXPECTED and "expected" not in raw and not all(
-            any(k in c for k in ("expected", "target", "targets")) for c in source.cases):
-        e.fail("expected", f"missing; the {check.type} check compares the output with an expected answer")
-    threshold = e.get("threshold", "number", 1.0)
-    if not 0 <= threshold <= 1:
-        e.fail("threshold", f"expected a pass rate between 0 and 1, got {threshold}")
-    shots = e.get("shots", "integer", 0)
-    max_new = e.get("max_new_tokens", "integer", 32)
-    for name, value in (("shots", shots), ("max_new_tokens", max_new)):
-        if value < (0 if name == "shots" else 1):
-            e.fail(name, f"expected a whole number ≥ {0 if name == 'shots' else 1}, got {value}")
-    stop = e.get("stop", ("string", "list"), None)
-    if isinstance(stop, list) and not all(isinstance(s, str) and s for s in stop):
-        e.fail("stop", "expected a list of non-empty strings")
+            part(lambda key=key: e.fail(str(key), f"unknown field{did_you_mean(key, ENTRY_FIELDS)}; "
+                                                  f"known fields: {', '.join(ENTRY_FIELDS)}"))
+    part(lambda: _identity(e))
+    scale = part(lambda: _scale(e, tiers), ScaleRequirement())
+    traits = part(lambda: _words(e, "requires_traits", "expected a list of words (instruct, chat, base, code...)"), [])
+    prerequisites = part(lambda: _words(e, "requires_capabilities", "expected a list of capability ids"), [])
+    found = part(lambda: _source(e, base))
+    source = found[0] if found else None
+    formats = part(lambda: _formats(e, source), ["raw"])
+    has_choices = "choices" in raw or (source is not None and all("choices" in c for c in source.cases))
+    default_check = (BIGBENCH_CHECKS[source.metric] if source is not None and source.metric
+                     else "choice" if "choices" in raw else "exact")
+    check = part(lambda: _check(e, default_check))
+    if check is not None and source is not None:
+        part(lambda: _check_needs(e, check, source, has_choices))
+    threshold = part(lambda: _threshold(e), 1.0)
+    shots = part(lambda: _whole(e, "shots", 0, 0), 0)
+    max_new = part(lambda: _whole(e, "max_new_tokens", 32, 1), 32)
+    stop = part(lambda: _stop(e))
     for name in ("t5_prefix", "prefix", "system"):
-        e.get(name, "string", None)
+        part(lambda name=name: e.get(name, "string", None))
+    seed = part(lambda: e.get("seed", "integer", 0), 0)
+    if problems:
+        raise problems[0] if len(problems) == 1 else SpecFileError(sorted(problems, key=lambda p: p.line or 0))
     try:
-        rendered, shot_indices = render_entry(raw, source, formats, check, e.get("seed", "integer", 0))
+        rendered, shot_indices = render_entry(raw, source, formats, check, seed)
     except RenderProblem as exc:
         case_line = source.lines[exc.case] if exc.case is not None and exc.case < len(source.lines) else None
         e.fail(exc.field, str(exc), line=case_line)
@@ -233,6 +225,64 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
         system=raw.get("system"), prefix=raw.get("prefix", source.prefix), metric_name=source.metric, rendered=rendered, shot_indices=shot_indices,
         prerequisites=tuple(prerequisites),
     )
+
+
+def _identity(e: _Entry) -> None:
+    for key in REQUIRED:
+        e.get(key, "string")
+    if not _ID.match(e.raw["id"]):
+        e.fail("id", f"expected letters, digits and _ . / : - (no spaces or brackets), got {e.raw['id']!r}")
+    if not e.raw["description"].strip():
+        e.fail("description", "expected a description that says what is tested and where its scale comes from")
+
+
+def _words(e: _Entry, field: str, expected: str) -> list[str]:
+    words = e.get(field, "list", [])
+    if not all(isinstance(w, str) and w for w in words):
+        e.fail(field, expected)
+    return words
+
+
+def _formats(e: _Entry, source: CaseSource | None) -> list[str]:
+    bigbench = source is not None and source.bigbench
+    prefixed = source is not None and (source.input_prefix or source.output_prefix)
+    formats = e.get("formats", ("string", "list"), ["raw"] if prefixed else ["qa"] if bigbench else ["raw"])
+    formats = [formats] if isinstance(formats, str) else list(formats)
+    for f in formats:
+        if f not in FORMATS:
+            e.fail("formats", f"unknown format {f!r}; expected {', '.join(FORMATS)}{did_you_mean(f, FORMATS)}")
+    if len(set(formats)) != len(formats):
+        e.fail("formats", "a format is listed twice")
+    return formats
+
+
+def _check_needs(e: _Entry, check: CheckSpec, source: CaseSource, has_choices: bool) -> None:
+    if check.type == "choice" and not has_choices:
+        e.fail("choices", "the choice check needs choices (a list here, or 'choices' in every case)")
+    if check.type in NEEDS_EXPECTED and "expected" not in e.raw and not all(
+            any(k in c for k in ("expected", "target", "targets")) for c in source.cases):
+        e.fail("expected", f"missing; the {check.type} check compares the output with an expected answer")
+
+
+def _threshold(e: _Entry) -> float:
+    threshold = e.get("threshold", "number", 1.0)
+    if not 0 <= threshold <= 1:
+        e.fail("threshold", f"expected a pass rate between 0 and 1, got {threshold}")
+    return threshold
+
+
+def _whole(e: _Entry, name: str, default: int, least: int) -> int:
+    value = e.get(name, "integer", default)
+    if value < least:
+        e.fail(name, f"expected a whole number ≥ {least}, got {value}")
+    return value
+
+
+def _stop(e: _Entry) -> str | list[str] | None:
+    stop = e.get("stop", ("string", "list"), None)
+    if isinstance(stop, list) and not all(isinstance(s, str) and s for s in stop):
+        e.fail("stop", "expected a list of non-empty strings")
+    return stop
 
 
 def load_specs(path: Path, shown: str, tiers: Mapping[str, ScaleRequirement] | None = None) -> list[Spec]:
@@ -249,10 +299,11 @@ def load_specs(path: Path, shown: str, tiers: Mapping[str, ScaleRequirement] | N
     for index, raw in enumerate(document):
         try:
             spec = _entry(raw, index, shown, path.parent, tiers or {}, path)
-        except SpecError as exc:
-            if exc.line is None:
-                exc = SpecError(exc.file, exc.message, entry=exc.entry, field=exc.field, line=line_of(document, index))
-            errors.append(exc)
+        except (SpecError, SpecFileError) as exc:
+            for one in exc.errors if isinstance(exc, SpecFileError) else [exc]:
+                if one.line is None:
+                    one = SpecError(one.file, one.message, entry=one.entry, field=one.field, line=line_of(document, index))
+                errors.append(one)
             continue
         if spec.id in seen:
             errors.append(SpecError(shown, f"duplicate id; first used by entry {seen[spec.id]}", entry=spec.id,

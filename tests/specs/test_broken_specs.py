@@ -85,3 +85,18 @@ def test_an_id_defined_in_two_files_is_an_error_naming_both(pytester, models_fil
     result = pytester.runpytest("-q")
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*second.yaml:2: entry 'valid/echo': field 'id': duplicate id; first used in *first.yaml*"])
+
+
+def test_every_independent_mistake_of_one_entry_is_reported_in_one_run(pytester, models_file, spec_file):
+    models_file(("tiny", "135M", []))
+    spec_file("many", "- id: m\n  description: d\n  requires_scale: 1.5X\n  treshold: 0.5\n  prompt: '{{ a }}'\n"
+                      "  generate:\n    a: {integer: [1, 2]}\n  expected: '{{ a }}'\n  check: numbr\n  shots: -1\n")
+    result = pytester.runpytest("-q")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([
+        "*many.yaml:3: entry 'm': field 'requires_scale':*1.5X*",
+        "*many.yaml:4: entry 'm': field 'treshold': unknown field (did you mean 'threshold'?)*",
+        "*many.yaml:7: entry 'm': field 'generate': a: unknown strategy 'integer' (did you mean 'integers'?)*",
+        "*many.yaml:9: entry 'm': field 'check': unknown check 'numbr'*",
+        "*many.yaml:10: entry 'm': field 'shots': expected a whole number ≥ 0, got -1*",
+    ])
