@@ -1,9 +1,11 @@
 """Emergence curves: per capability, score against scale, one series per family.
 
 A result without a score counts as 1 when it passed and 0 when it failed, so a pure
-pass/fail capability still draws its step. Several checkpoints at the same size (re-runs, or
-steps of one size) collapse to the highest checkpoint: a curve over scale shows where the
-family stands now at each size.
+pass/fail capability still draws its step. The x axis is the parameter count, unless every
+family of the capability is one size whose checkpoints differ by training step (a training run):
+then it is the step, as for the forecast. Several checkpoints at one x (re-runs, or steps of one
+size on a params axis) collapse to the highest checkpoint: a curve shows where the family stands
+now at each x.
 """
 
 from __future__ import annotations
@@ -40,6 +42,21 @@ def _y(result: dict[str, Any]) -> float | None:
     return 1.0 if status.passed else 0.0 if status.failed else None
 
 
+def _axis(points: list[tuple[str, Any]]) -> str:
+    """`step` when each family is one size (or of unknown size) seen at two or more steps."""
+    sizes: dict[str, set[float]] = {}
+    steps: dict[str, set[float]] = {}
+    for family, cp in points:
+        if cp.params is not None:
+            sizes.setdefault(family, set()).add(cp.params)
+        if cp.step is not None and cp.step > 0:
+            steps.setdefault(family, set()).add(cp.step)
+    one_size = all(len(s) <= 1 for s in sizes.values())
+    if one_size and any(len(s) >= 2 for s in steps.values()):
+        return "step"
+    return "params" if sizes else "step"
+
+
 def curves(documents: list[dict[str, Any]]) -> list[Curves]:
     """Curves of every capability in `documents`, sorted by capability id."""
     gathered: dict[str, list[tuple[Any, str, dict[str, Any], Any]]] = {}
@@ -57,7 +74,7 @@ def curves(documents: list[dict[str, Any]]) -> list[Curves]:
                 thresholds[result["capability"]] = float(result["threshold"])
     out = []
     for capability, rows in sorted(gathered.items()):
-        axis = "params" if any(cp.params is not None for *_, cp in rows) else "step"
+        axis = _axis([(family, cp) for _, family, _, cp in rows])
         best: dict[tuple[str, float], tuple[Any, Point]] = {}
         for key, family, result, cp in rows:
             x, y = getattr(cp, axis), _y(result)

@@ -21,6 +21,15 @@ def test_a_result_without_score_plots_as_pass_1_and_fail_0():
     assert [p.y for p in recall.series["beta"]] == [0.0, 1.0, 1.0, 1.0]
 
 
-def test_checkpoints_of_one_size_collapse_to_the_highest():
+def test_a_training_run_of_one_size_is_drawn_by_step():
     add = next(c for c in curves(checkpoint_runs()) if c.capability == "arith/add")
-    assert [(p.model, p.y) for p in add.series["tiny"]] == [(CHECKPOINTS[2].name, 0.85)]
+    assert add.axis == "step"
+    assert [(p.model, p.x) for p in add.series["tiny"]] == [(cp.name, cp.scale["step"]) for cp in CHECKPOINTS]
+
+
+def test_checkpoints_at_one_x_collapse_to_the_highest():
+    runs = sweep_runs()
+    again = dict(runs[0], run_id="again", started="2030-01-01T00:00:00Z",
+                 results=[dict(r, score=0.99) if r["capability"] == "arith/add" else r for r in runs[0]["results"]])
+    add = next(c for c in curves([*runs, again]) if c.capability == "arith/add")
+    assert add.axis == "params" and add.series["alpha"][-1].y == 0.99 and len(add.series["alpha"]) == 4

@@ -116,3 +116,20 @@ def test_without_three_scales_the_html_has_no_forecast_table():
     html = render_html(recorded(2))
     assert '<table class="forecast">' not in html and 'class="interval"' not in html
     assert "<h2>Emergence order</h2>" in html  # two sizes already make an order
+
+
+def test_a_training_run_is_plotted_by_step_with_its_forecast():
+    from ledger.scenario import header, make_run
+
+    steps = (1000, 2000, 4000, 8000)
+    done: list[dict] = []
+    for i, (step, score) in enumerate(zip(steps, (0.05, 0.12, 0.24, 0.38))):
+        model = header(f"run-step{step}", "run", 135e6, step)
+        run = make_run([model], {("arith/add", model.name): ("fail", score)}, minutes=i, threshold=0.5)
+        for result in run["results"]:
+            result["metrics"] = {"cases": 400}
+        done.append(assign_changes(run, done))
+    svg = figures(render_html(done))["arith/add"]
+    assert "step (log scale)" in svg
+    assert len(re.findall(r"<circle ", svg)) == 4  # one point per checkpoint, none collapsed
+    assert 'class="forecast" data-forecast="run"' in svg and 'class="interval" data-forecast="run"' in svg
