@@ -69,7 +69,7 @@ class EmergentState:
         self.selection_error = selection_error
         self.is_worker = hasattr(config, "workerinput")
         self.spec_ids: dict[str, str] = {}  # YAML capability id -> the spec file that defines it
-        recorder = Recorder(outputs.record) if outputs.record else None
+        recorder = Recorder(outputs.record, fresh=not self.is_worker) if outputs.record else None
         session_cache["folder"] = outputs.cache
         self.pool = ModelPool(specs, say=self._say, cache_folder=outputs.cache, recorder=recorder)
         self.results: dict[str, dict[str, Any]] = {}

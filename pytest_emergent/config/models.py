@@ -12,6 +12,7 @@ import yaml
 
 from ..hints import did_you_mean
 from ..scale import ScaleError, parse_scale
+from .recorded import with_recorded_identity
 
 
 class ModelConfigError(Exception):
@@ -81,7 +82,9 @@ def parse_spec_string(text: str) -> ModelSpec:
             raise ModelConfigError(f"model spec {text!r}: expected 'openai:BASE_URL#MODEL' (the served model name after '#')")
         return ModelSpec(name=model, backend="openai", base_url=url, model=model)
     if kind == "replay":
-        return ModelSpec(name=Path(rest).stem, backend="replay", path=rest)
+        file, _, model = rest.partition("#")
+        spec = ModelSpec(name=model or Path(file).stem, backend="replay", path=file, model=model or None)
+        return with_recorded_identity(spec, set(), rename=True)
     raise ModelConfigError(f"model spec {text!r}: unknown kind {kind!r}; expected hf, gguf, openai or replay")
 
 
@@ -120,7 +123,7 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
     if path is not None and gguf_file is None and str(path).endswith(".gguf"):
         path, gguf_file = str(Path(path).parent), Path(path).name  # a GGUF file named directly
     scales = {k: _scale_field(entry, k, where) for k in _SCALE_FIELDS}
-    return ModelSpec(
+    spec = ModelSpec(
         name=name.strip(),
         backend=str(entry.get("backend", "hf")),
         path=path,
@@ -133,6 +136,10 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
         options={k: entry[k] for k in _OPTION_FIELDS if k in entry},
         **scales,
     )
+    if spec.backend == "replay":
+        given = {k for k in entry if entry[k] is not None and not (k == "params" and entry[k] == "auto")}
+        spec = with_recorded_identity(spec, given, rename=False)
+    return spec
 
 
 def load_models_file(path: Path) -> list[ModelSpec]:

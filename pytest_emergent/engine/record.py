@@ -12,11 +12,16 @@ from .keys import encode_response, request_dict
 
 
 class Recorder:
-    """Appends lines with O_APPEND, one write each, so concurrent xdist workers do not interleave."""
+    """Appends lines with O_APPEND, one write each, so concurrent xdist workers do not interleave.
 
-    def __init__(self, path: Path):
+    `fresh`: start the file empty (the run's main process does; xdist workers then append), so a
+    recording holds one run, not every run that was ever recorded into the same file."""
+
+    def __init__(self, path: Path, fresh: bool = False):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if fresh:
+            self.path.write_bytes(b"")
         self._models: set[str] = set()
 
     def _append(self, record: dict[str, Any]) -> None:

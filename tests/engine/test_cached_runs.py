@@ -67,7 +67,7 @@ def test_a_request_missing_from_the_replay_file_is_a_clear_error(pytester, model
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*replay file run.jsonl has no generate response of model 'tiny' for 'Number 1 is'*"])
     statuses = {r["nodeid"]: r["status"] for r in json.loads((pytester.path / "b.json").read_text())["results"]}
-    assert statuses["test_c.py::test_generate[1-run]"] == "error"
+    assert statuses["test_c.py::test_generate[1-tiny]"] == "error"
 
 
 def test_a_cached_instruct_framing_is_scored_without_loading_the_model(pytester, models_file, tiny_dir):
@@ -87,3 +87,36 @@ def test_a_cached_instruct_framing_is_scored_without_loading_the_model(pytester,
     again = pytester.runpytest("--emergent-cache", "cache")
     again.assert_outcomes(passed=1)
     assert "loading model chat" not in again.stdout.str()
+
+
+IDENTITY = """
+import pytest
+
+@pytest.mark.requires_traits("instruct")
+def test_needs_instruct(model):
+    assert model.loglikelihood("Say", " hi") < 0
+
+@pytest.mark.requires_scale("1B")
+def test_needs_a_billion(model):
+    assert model.generate("Count:", max_new_tokens=2) is not None
+"""
+
+
+def test_a_replayed_model_is_the_recorded_one_name_family_traits_and_scale(pytester, models_file):
+    models_file(("tiny", "135M", ["base"]), ("big", "2B", ["instruct"]))
+    pytester.makepyfile(test_c=IDENTITY)
+    for _ in range(2):  # recording twice into one file keeps one run, not two
+        pytester.runpytest("--emergent-cache", "off", "--emergent-record", "run.jsonl", "--emergent-json", "real.json")
+    lines = (pytester.path / "run.jsonl").read_text().splitlines()
+    assert sum('"type": "model"' in line for line in lines) == 2
+    real = json.loads((pytester.path / "real.json").read_text())
+    replayed = []
+    for name in ("tiny", "big"):
+        run = pytester.runpytest("--emergent-cache", "off", "--emergent-model", f"replay:run.jsonl#{name}",
+                                 "--emergent-json", f"{name}.json")
+        run.stdout.no_fnmatch_line(f"*loading model {name} (hf)*")
+        replayed += json.loads((pytester.path / f"{name}.json").read_text())["results"]
+    key = ("capability", "model", "status", "score")
+    assert sorted(tuple(r[k] for k in key) for r in replayed) == sorted(tuple(r[k] for k in key) for r in real["results"])
+    header = json.loads((pytester.path / "big.json").read_text())["models"][0]
+    assert (header["name"], header["family"], header["traits"], header["scale"]["params"]) == ("big", "tiny", ["instruct"], 2e9)
