@@ -17,6 +17,7 @@ from .config import ModelConfigError, builtin_specs, load_models_file, select_mo
 from .config.paths import cache_root
 from .outcomes import Status, decide_status
 from .pool import with_batch_size
+from .report.github import junit_properties
 from .requirements import evaluate_marks, judge
 from .scale import ScaleError, parse_tiers
 from .session import HEADER_KEY, MODEL_KEY, REQUIREMENT_KEY, VERDICT_KEY, EmergentState, Outputs
@@ -198,6 +199,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE_KEY, None)
     if state is not None:
+        junit = getattr(config.option, "xmlpath", None)
+        if junit and state.document is not None and not state.is_worker:
+            from .report.junit import complete_junit
+
+            complete_junit(Path(config.invocation_params.dir) / junit, state.document, getattr(config.option, "junitprefix", None))
         config.pluginmanager.unregister(state)
 
 
@@ -358,10 +364,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         "model_header": item.stash.get(HEADER_KEY, None) or state.model_header(name),
         "load_error": load_error,
     }
-    # JUnit XML writes the properties of the teardown report, which copies the item's.
-    properties = [(f"emergent_{key}", str(value)) for key, value in (
-        ("capability", report.emergent["capability"]), ("model", name), ("status", status.value),
-        ("score", report.emergent["score"]), ("declared", report.emergent["declared"])) if value not in (None, {})]
+    # JUnit XML writes the properties of the teardown report, which copies the item's; the change
+    # and the baseline are added when the run is compared (report/junit.py).
+    properties = junit_properties(report.emergent)
     item.user_properties[:] = [p for p in item.user_properties if not p[0].startswith("emergent_")] + properties
     report.user_properties = list(item.user_properties)
     return report

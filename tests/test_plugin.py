@@ -326,3 +326,32 @@ def test_an_option_value_pytest_takes_for_a_path_does_not_lose_the_models_file_o
     result = pytester.runpytest_subprocess("--emergent-ledger", str(ledger), "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(["*write --emergent-ledger=*"])
+
+
+def test_junit_cases_carry_the_change_baseline_and_metrics_of_the_final_results(pytester, models_file):
+    import xml.etree.ElementTree as ET
+
+    models_file(("tiny", "135M", []))
+    flag = pytester.path / "passes"
+    pytester.makepyfile(test_x=f"""
+import pathlib, pytest
+from pytest_emergent import record_score
+
+@pytest.mark.requires_scale("1B")
+def test_cap(model):
+    record_score(0.5, logprob=-1.25)
+    assert pathlib.Path({str(flag)!r}).exists()
+""")
+    flag.touch()
+    pytester.runpytest("--emergent-ledger=led", "--junitxml=first.xml")
+    flag.unlink()
+    pytester.runpytest("--emergent-ledger=led", "--junitxml=second.xml")
+    cases = {}
+    for name in ("first", "second"):
+        (case,) = ET.parse(pytester.path / f"{name}.xml").getroot().iter("testcase")
+        cases[name] = {p.get("name"): p.get("value") for p in case.iter("property")}
+    assert cases["first"]["emergent_change"] == "new" and cases["first"]["emergent_status"] == "early-pass"
+    second = cases["second"]
+    assert (second["emergent_change"], second["emergent_status"]) == ("regressed", "expected-fail")
+    assert second["emergent_declared_params"] == "1000000000" and second["emergent_metric_logprob"] == "-1.25"
+    assert second["emergent_baseline_status"] == "early-pass" and second["emergent_model_params"] == "135000000"

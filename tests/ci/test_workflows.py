@@ -128,6 +128,7 @@ def test_the_workflow_pytest_command_runs_here_on_a_tiny_checkpoint(tmp_path: Pa
     assert "pytest-emergent" in summary.read_text()
     junit = (tmp_path / "reports" / "junit.xml").read_text()
     assert 'name="emergent_status" value="early-pass"' in junit
+    assert 'name="emergent_change" value="new"' in junit and 'name="emergent_model_step" value="1000"' in junit
 
 
 def test_the_copy_paste_example_in_the_ci_readme_is_a_valid_workflow(tmp_path: Path):
