@@ -56,9 +56,12 @@ def test_models_and_responses_are_cached_and_the_ledger_restored_saved_and_uploa
     assert cache == ["~/.cache/huggingface", "~/.cache/pytest-emergent"]
     assert uses.index("actions/cache/restore@v4") < uses.index("actions/cache/save@v4")
     assert "actions/upload-artifact@v4" in uses
+    upload = next(s for s in steps if s.get("uses") == "actions/upload-artifact@v4")["with"]
+    assert ".emergent/" in upload["path"] and upload["include-hidden-files"] is True  # v4 skips dot-folders
     run = step(steps, "Run the capability suite")["run"]
-    for option in ("--emergent-ledger .emergent", "--emergent-json reports/emergent.json",
-                   "--emergent-md reports/emergent.md", "--emergent-html reports/emergent.html"):
+    # the = form: pytest would take a separate value for a test path when choosing its rootdir
+    for option in ("--emergent-ledger=.emergent", "--emergent-json=reports/emergent.json",
+                   "--emergent-md=reports/emergent.md", "--emergent-html=reports/emergent.html"):
         assert option in run
 
 
