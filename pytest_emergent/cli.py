@@ -205,7 +205,15 @@ def _cache(args: argparse.Namespace) -> int:
     try:
         cache = ResponseCache(folder)
     except CacheUnavailable as exc:
-        raise UsageProblem(str(exc)) from None
+        path = folder / FILE_NAME
+        if args.action != "clear":
+            raise UsageProblem(f"response cache {path} cannot be read ({exc.reason}); "
+                               "`emergent cache clear` removes it") from None
+        # Unreadable (corrupt, not SQLite): clearing it means removing the file and its WAL files.
+        for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        print(f"removed the unreadable response cache {path} ({exc.reason})")
+        return 0
     if args.action == "clear":
         print(f"removed {cache.clear()} responses from {cache.path}")
         return 0

@@ -36,7 +36,11 @@ def _retry_locked(fn: Any, attempts: int = 40) -> Any:
 
 
 class CacheUnavailable(Exception):
-    """The cache file cannot be used; the message says why and where."""
+    """The cache file cannot be used; the message says why and where, `reason` the cause alone."""
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 class ResponseCache:
@@ -51,7 +55,7 @@ class ResponseCache:
             self.db.execute("SELECT count(*) FROM responses").fetchone()
         except (sqlite3.Error, OSError) as exc:
             raise CacheUnavailable(f"response cache {self.path} cannot be used ({exc}); running without a cache. "
-                                   "Inspect it, or remove it with `emergent cache clear`") from None
+                                   "Inspect it, or remove it with `emergent cache clear`", reason=str(exc)) from None
 
     @classmethod
     def open_or_warn(cls, folder: Path) -> ResponseCache | None:

@@ -90,3 +90,15 @@ def test_the_cache_command_shows_and_clears_entries(tmp_path, capsys):
     assert "2 responses" in capsys.readouterr().out
     assert main(["cache", "clear", "--dir", str(tmp_path)]) == 0
     assert "removed 2 responses" in capsys.readouterr().out
+
+
+def test_a_corrupt_cache_is_reported_by_info_and_removed_by_clear(tmp_path, capsys):
+    from pytest_emergent.cli import main
+
+    (tmp_path / "responses.sqlite").write_bytes(b"this is not a database" * 100)
+    assert main(["cache", "info", "--dir", str(tmp_path)]) == 2
+    assert "emergent cache clear` removes it" in capsys.readouterr().err
+    assert main(["cache", "clear", "--dir", str(tmp_path)]) == 0
+    assert "removed the unreadable response cache" in capsys.readouterr().out
+    assert not (tmp_path / "responses.sqlite").exists()
+    assert main(["cache", "info", "--dir", str(tmp_path)]) == 0
