@@ -210,8 +210,12 @@ class EmergentState:
             return
         out = self.outputs
         document = build_document(self._header(), self.all_headers(), self.result_records())
+        # A run stopped with Ctrl-C is partial by accident: it is reported, not kept as a checkpoint.
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        if interrupted and out.ledger is not None:
+            self._say(f"run interrupted after {len(self.results)} results: not recorded in the ledger {out.ledger}")
         try:
-            recorded = record_run(document, out.ledger, baseline=out.baseline)
+            recorded = record_run(document, out.ledger, baseline=out.baseline, store=not interrupted)
         except LedgerError as exc:
             self._say(f"ledger: {exc}; the run is not recorded")
             return

@@ -355,3 +355,13 @@ def test_cap(model):
     assert (second["emergent_change"], second["emergent_status"]) == ("regressed", "expected-fail")
     assert second["emergent_declared_params"] == "1000000000" and second["emergent_metric_logprob"] == "-1.25"
     assert second["emergent_baseline_status"] == "early-pass" and second["emergent_model_params"] == "135000000"
+
+
+def test_an_interrupted_run_is_reported_but_not_kept_in_the_ledger(pytester, models_file):
+    models_file(("tiny", "135M", []))
+    pytester.makepyfile(test_x="def test_a(model):\n    pass\n\ndef test_b(model):\n    raise KeyboardInterrupt\n")
+    result = pytester.runpytest_subprocess("--emergent-ledger=led", "--emergent-json=run.json")
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*run interrupted after 1 results: not recorded in the ledger*"])
+    assert not (pytester.path / "led").exists() or not list((pytester.path / "led").glob("*.json"))
+    assert [r["status"] for r in json.loads((pytester.path / "run.json").read_text())["results"]] == ["pass"]

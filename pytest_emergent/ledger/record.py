@@ -22,11 +22,13 @@ class RecordedRun:
     path: Path | None  # the record's file; None when no ledger is kept
 
 
-def record_run(document: dict[str, Any], folder: Path | str | None, *, baseline: str = "latest") -> RecordedRun:
+def record_run(document: dict[str, Any], folder: Path | str | None, *, baseline: str = "latest",
+               store: bool = True) -> RecordedRun:
     """Assign changes against the ledger in `folder` and store the run there.
 
     `folder=None` (`--emergent-no-ledger`) keeps nothing: changes then come only from lower
-    checkpoints of this same run, and a pinned baseline run cannot be found.
+    checkpoints of this same run, and a pinned baseline run cannot be found. `store=False`
+    compares with the ledger but writes nothing (an interrupted run).
     """
     document.setdefault("run_id", new_run_id())
     if folder is None:
@@ -37,5 +39,7 @@ def record_run(document: dict[str, Any], folder: Path | str | None, *, baseline:
     ledger = Ledger(folder)
     earlier = ledger.runs()
     assign_changes(document, earlier, baseline)
+    if not store:
+        return RecordedRun(document, [*earlier, document], None)
     run_id = ledger.write(document)
     return RecordedRun(document, [*earlier, document], ledger.path_of(run_id))
