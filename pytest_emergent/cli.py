@@ -107,6 +107,9 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+DECIDED = ("pass", "fail", "expected-fail", "early-pass")
+
+
 def _forecast(args: argparse.Namespace) -> int:
     runs = Ledger(args.ledger).runs()
     if not runs:
@@ -114,6 +117,11 @@ def _forecast(args: argparse.Namespace) -> int:
                           "(run pytest with --emergent-ledger, or emergent import)")
     result = forecast_runs(runs, capability=args.capability, family=args.family, scale=args.scale,
                            method=args.method)
+    results = [r for run in runs for r in run.get("results", [])]
+    if not result.series and not any(r.get("status") in DECIDED for r in results):
+        raise LedgerError(f"ledger {args.ledger}: none of its {len(results)} results passed or failed (all skip or "
+                          "error), so there is nothing to forecast; scores imported without --threshold are skip: "
+                          "import them again with --threshold")
     print(format_forecast(result, args.capability))
     if args.verbose and result.series:
         print("\n" + format_details(result))

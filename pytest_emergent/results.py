@@ -5,6 +5,7 @@ They travel between processes as plain dicts (on test reports under pytest-xdist
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -79,3 +80,8 @@ def ordered_models(headers: dict[str, ModelHeader], results: list[Result]) -> li
         return (params is None, params or 0.0, tokens or 0.0, name)
 
     return sorted(names, key=key)
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders numbers inside ids by value: `test[2]` before `test[10]`."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)

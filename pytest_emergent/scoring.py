@@ -34,7 +34,8 @@ def record_score(value: float, threshold: float | None = None, **metrics: Any) -
     """Record the test's score (and named metrics); below `threshold` the test fails."""
     __tracebackhide__ = True
     if not _current:
-        raise RuntimeError("record_score() is called from inside a test that uses the `model` fixture")
+        raise RuntimeError("record_score() belongs in a capability test: one that takes the `model` fixture "
+                           "(this test does not, so there is no result to attach the score to)")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
         raise TypeError(f"record_score: the score must be a number, got {value!r}")
     record = _current[-1]

@@ -89,3 +89,13 @@ def test_the_console_script_prints_the_same(tmp_path: Path):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "arith/add" in out.stdout and "INVERSION:" in out.stdout
+
+
+def test_a_ledger_of_skips_says_to_import_with_a_threshold(tmp_path: Path, capsys):
+    ledger = Ledger(tmp_path)
+    for run in runs(3):
+        for result in run["results"]:
+            result["status"] = "skip"
+        ledger.write(run)
+    assert main(["forecast", "--ledger", str(tmp_path)]) == 2
+    assert "import them again with --threshold" in capsys.readouterr().err

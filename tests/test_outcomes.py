@@ -21,3 +21,9 @@ def test_status_follows_the_table_of_the_design(meets, passed, status):
 )
 def test_change_follows_the_table_of_the_design(current, baseline, change):
     assert decide_change(current, baseline) is change
+
+
+def test_capability_ids_sort_numbers_by_value():
+    from pytest_emergent.results import natural_key
+
+    assert sorted(["t[29]", "t[2]", "t[10]", "a/b"], key=natural_key) == ["a/b", "t[2]", "t[10]", "t[29]"]

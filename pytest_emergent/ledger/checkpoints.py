@@ -52,8 +52,10 @@ class Checkpoint:
     time: float
 
     @property
-    def key(self) -> tuple[tuple[int, float], tuple[int, float], float]:
-        return (_known(self.step), _known(self.params), self.time)
+    def key(self) -> tuple[tuple[int, float], tuple[int, float], float, str]:
+        # The run id last: `started` is kept to the second, and two runs can start within one
+        # (cached re-runs take about a second); run ids order by creation to the millisecond.
+        return (_known(self.step), _known(self.params), self.time, self.run_id)
 
 
 def model_headers(document: dict[str, Any]) -> dict[str, dict[str, Any]]:

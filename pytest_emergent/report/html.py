@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..ledger.curves import Curves, curves
+from ..results import natural_key
 from ..scale import format_number
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def _matrix(document: dict[str, Any]) -> str:
     heads = "".join(f"<th>{escape(m)}" + (f"<br><small>{format_number(scale[m])}</small>" if scale.get(m) else "")
                     + "</th>" for m in models)
     news = sorted({r["capability"] for r in results},
-                  key=lambda c: (not any(table.get((c, m), {}).get("change") in ("regressed", "lit-up") for m in models), c))
+                  key=lambda c: (not any(table.get((c, m), {}).get("change") in ("regressed", "lit-up") for m in models), natural_key(c)))
     rows = "".join(f'<tr><td class="cap">{escape(c)}</td>' + "".join(_cell(table.get((c, m))) for m in models) + "</tr>"
                    for c in news)
     return f'<table class="matrix"><tr><th>capability</th>{heads}</tr>{rows}</table>'

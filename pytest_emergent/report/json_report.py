@@ -8,12 +8,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..results import SCHEMA_VERSION, ModelHeader, Result, count_statuses, ordered_models
+from ..results import SCHEMA_VERSION, ModelHeader, Result, count_statuses, natural_key, ordered_models
 
 
 def build_document(header: dict[str, Any], models: dict[str, ModelHeader], results: list[Result]) -> dict[str, Any]:
     order = {name: i for i, name in enumerate(ordered_models(models, results))}
-    entries = sorted(results, key=lambda r: (r.capability, order.get(r.model, 0), r.nodeid))
+    entries = sorted(results, key=lambda r: (natural_key(r.capability), order.get(r.model, 0), r.nodeid))
     return {
         "schema_version": SCHEMA_VERSION,
         **header,

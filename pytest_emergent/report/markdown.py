@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..outcomes import Status
-from ..results import ModelHeader, Result, count_statuses, ordered_models
+from ..results import ModelHeader, Result, count_statuses, natural_key, ordered_models
 from ..scale import format_number
 
 _MARK = {"lit-up": "▲ lit up", "regressed": "▼ regressed"}
@@ -131,7 +131,7 @@ def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | No
     headers = _headers(document)
     records = [Result.from_dict({"nodeid": "", **r}) for r in results]
     models = ordered_models(headers, records)
-    capabilities = sorted({r["capability"] for r in results})
+    capabilities = sorted({r["capability"] for r in results}, key=natural_key)
     failed = sum(r["status"] in (Status.FAIL.value, Status.ERROR.value) for r in results)
     if regressed:
         verdict = "❌ regressions"

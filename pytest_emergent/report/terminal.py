@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..outcomes import Status
-from ..results import ModelHeader, Result, count_statuses, ordered_models
+from ..results import ModelHeader, Result, count_statuses, natural_key, ordered_models
 from ..scale import format_number
 
 _MARKUP = {
@@ -39,7 +39,7 @@ def matrix_lines(headers: dict[str, ModelHeader], results: list[Result],
     """Rows of (text, markup) for the matrix; models as columns ordered by scale, changes marked."""
     changes = changes or {}
     models = ordered_models(headers, results)
-    capabilities = list(dict.fromkeys(sorted(r.capability for r in results)))
+    capabilities = list(dict.fromkeys(sorted((r.capability for r in results), key=natural_key)))
     table = {(r.capability, r.model): r for r in results}
     titles = [model_title(m, headers.get(m)) for m in models]
     first = max([len("capability"), *(len(c) for c in capabilities)])

@@ -112,3 +112,12 @@ def test_an_unknown_pinned_baseline_names_the_known_runs():
     first, second, _ = assigned_in_order(checkpoint_runs())
     with pytest.raises(LedgerError, match=f"'nope' is not a run in the ledger; known runs: {first['run_id']}"):
         assign_changes(second, [first], baseline="nope")
+
+
+def test_a_run_started_in_the_same_second_as_the_previous_one_still_has_it_as_baseline():
+    first, second = (make_run([CHECKPOINTS[0]], {("qa/recall", CHECKPOINTS[0].name): (status, None)})
+                     for status in ("pass", "fail"))
+    second["started"] = first["started"]  # `started` is kept to the second; fast cached re-runs share one
+    first["run_id"], second["run_id"] = "20260101T120000.100Z-aaaaaa", "20260101T120000.900Z-000000"
+    (result,) = assign_changes(second, [first])["results"]
+    assert result["change"] == "regressed" and result["baseline"]["run_id"] == first["run_id"]
