@@ -45,5 +45,4 @@ def forecast(
             curve = fitter(series)
         except (ArithmeticError, ValueError) as error:
             return Forecast(method, TOO_NOISY, None, None, None, f"the fit failed: {error}")
-        draws = bootstrap(fitter, curve, series, threshold, n_boot, seed)
-        return decide(method, series, threshold, curve, draws)
+        return decide(method, series, threshold, curve, lambda: bootstrap(fitter, curve, series, threshold, n_boot, seed))

@@ -7,6 +7,8 @@ scale; past that, extrapolating a handful of models is not evidence of anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .bootstrap import Draws
 from .curve import Curve
 from .series import Series
@@ -30,19 +32,31 @@ def _scale(log10_value: float) -> str:
     return f"{10.0**log10_value:.3g}"
 
 
-def decide(method: str, series: Series, threshold: float, curve: Curve, draws: Draws) -> Forecast:
-    """The verdict for a capability not yet passing at its largest observed scale."""
+def decide(method: str, series: Series, threshold: float, curve: Curve, refit: Callable[[], Draws]) -> Forecast:
+    """The verdict for a capability not yet passing at its largest observed scale.
+
+    `refit` runs the bootstrap; it is called only for the verdicts that need it (a fall, a
+    crossing): a plateau past the horizon, or a rise within the scatter, is decided without it.
+    """
     x_max = series.x_max
     horizon = x_max + HORIZON_DECADES
-    low_q, high_q = (draws.quantile(q) for q in INTERVAL)
-    earliest = 10.0 ** (x_max + LOW_SHRINK * max(low_q - x_max, 0.0)) if low_q <= horizon else None
     fitted = curve.describe()
+    known: list[Draws] = []
+
+    def draws() -> Draws:
+        if not known:
+            known.append(refit())
+        return known[0]
 
     def unresolved(verdict: str, why: str) -> Forecast:
+        earliest = None
+        if known:  # the refits' low end, where they were run anyway
+            low_q = known[0].quantile(INTERVAL[0])
+            earliest = 10.0 ** (x_max + LOW_SHRINK * max(low_q - x_max, 0.0)) if low_q <= horizon else None
         return Forecast(method, verdict, None, earliest, None, f"{why} ({fitted})")
 
     if curve.slope <= 0.0:
-        if draws.share_falling() >= AGREEMENT:
+        if draws().share_falling() >= AGREEMENT:
             return unresolved(FALLING, "pass rate falls with scale")
         return unresolved(PLATEAU, "no rise with scale")
     x_hat = curve.crossing(threshold)
@@ -53,10 +67,12 @@ def decide(method: str, series: Series, threshold: float, curve: Curve, draws: D
         )
     if not curve.established:
         return unresolved(TOO_NOISY, "the rise is within the scatter between models")
-    if draws.share_rising() < AGREEMENT:
+    if draws().share_rising() < AGREEMENT:
         return unresolved(
-            TOO_NOISY, f"only {draws.share_rising():.0%} of bootstrap refits rise; the trend is not established"
+            TOO_NOISY, f"only {draws().share_rising():.0%} of bootstrap refits rise; the trend is not established"
         )
+    low_q, high_q = (draws().quantile(q) for q in INTERVAL)
+    earliest = 10.0 ** (x_max + LOW_SHRINK * max(low_q - x_max, 0.0)) if low_q <= horizon else None
     predicted = max(x_hat, x_max)
     note = "" if x_hat > x_max else "; the fit says it should pass already, so expect it at the next size"
     high_q = predicted + HIGH_STRETCH * max(high_q - predicted, 0.0)
