@@ -133,3 +133,9 @@ def test_a_file_of_no_known_kind_is_an_error_naming_it(tmp_path: Path, content: 
 def test_a_missing_file_is_an_error_naming_it(tmp_path: Path):
     with pytest.raises(ImportFormatError, match="absent.json: cannot read it"):
         import_file(tmp_path / "absent.json")
+
+
+@needs_data
+def test_a_lower_is_better_metric_cannot_be_the_score():
+    with pytest.raises(ImportFormatError, match="--metric ppl: lower is better for 'lambada_openai'"):
+        import_file(DATA / "opt" / "opt-125m.json", ImportOptions(metric="ppl", threshold=0.5))

@@ -90,7 +90,12 @@ def read_scores(data: dict[str, Any], path: Path, options: ImportOptions) -> lis
         if not isinstance(values, dict):
             raise ImportFormatError(f"{path}: results[{task!r}] is not an object of metrics")
         metrics = _metrics(values)
-        metric = _choose(metrics, higher_all.get(task) or {}, options.metric)
+        wanted = options.metric
+        if wanted and (wanted.split(",")[0] in LOWER_IS_BETTER or (higher_all.get(task) or {}).get(wanted) is False):
+            raise ImportFormatError(f"{path}: --metric {wanted}: lower is better for {task!r}, so it cannot be a "
+                                    "score that passes at a threshold; choose a metric that rises with ability "
+                                    "(acc, exact_match, ...)")
+        metric = _choose(metrics, higher_all.get(task) or {}, wanted)
         fewshot = shots.get(task, config.get("num_fewshot"))
         if isinstance(fewshot, (int, float)) and not isinstance(fewshot, bool):
             metrics["num_fewshot"] = float(fewshot)
