@@ -138,6 +138,16 @@ def _order(document: dict[str, Any]) -> tuple:
     return (checkpoint.family, checkpoint.key[:2])
 
 
+def _imported_content(document: dict[str, Any]) -> tuple | None:
+    """What makes two imports the same: the source, the model and every result's score and status."""
+    if not document.get("source"):
+        return None
+    rows = sorted((str(r.get("capability")), str(r.get("model")), str(r.get("status")), repr(r.get("score")),
+                   repr(r.get("threshold"))) for r in document.get("results", []))
+    return (repr(sorted(document["source"].items())) if isinstance(document["source"], dict) else repr(document["source"]),
+            tuple(rows))
+
+
 def _import(args: argparse.Namespace) -> int:
     if len(args.files) > 1 and (args.params or args.model or args.step):
         raise UsageProblem("--params, --model and --step describe one file: import such files one at a time")
@@ -152,6 +162,10 @@ def _import(args: argparse.Namespace) -> int:
     ledger = Ledger(args.ledger)
     earlier = ledger.runs()
     for path, document in documents:
+        again = next((run for run in earlier if _imported_content(run) == _imported_content(document)), None)
+        if again is not None:
+            print(f"{path}: already in the ledger as run {again['run_id']} (same source, model and scores); skipped")
+            continue
         assign_changes(document, earlier, args.baseline)
         run_id = ledger.write(document)
         earlier.append(document)

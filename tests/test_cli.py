@@ -158,3 +158,15 @@ def test_the_schema_command_prints_a_json_schema_of_specs(capsys):
     schema = json.loads(capsys.readouterr().out)
     assert schema["$schema"].startswith("http") and "properties" in json.dumps(schema)
     assert "requires_scale" in json.dumps(schema)
+
+
+@needs_data
+def test_importing_the_same_file_twice_keeps_one_run(tmp_path: Path, capsys):
+    ledger = str(tmp_path / "ledger")
+    file = str(DATA / "opt" / "opt-125m.json")
+    assert main(["import", file, "--threshold", "0.5", "--ledger", ledger]) == 0
+    assert main(["import", file, "--threshold", "0.5", "--ledger", ledger]) == 0
+    assert "already in the ledger as run" in capsys.readouterr().out
+    assert len(Ledger(ledger).runs()) == 1
+    assert main(["import", file, "--threshold", "0.4", "--ledger", ledger]) == 0  # other statuses: a new run
+    assert len(Ledger(ledger).runs()) == 2
