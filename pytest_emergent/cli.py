@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import BUILTINS, ModelConfigError, ModelSpec, check_available, load_models_file
-from .config.paths import hub_cache
+from .config.paths import hub_cache, in_hub_cache, looks_like_hub_id
 from .forecast import METHODS
 from .forecast.ledger import SCALE_CHOICES, forecast_runs
 from .forecast.table import format_details, format_forecast
@@ -34,6 +34,7 @@ from .ledger import (
     history,
     import_file,
 )
+from .outcomes import Status
 from .report.html import write_html
 from .report.markdown import render_markdown, write_markdown
 from .scale import ScaleError, ScaleRequirement, format_number, parse_scale
@@ -107,9 +108,6 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
-DECIDED = ("pass", "fail", "expected-fail", "early-pass")
-
-
 def _forecast(args: argparse.Namespace) -> int:
     runs = Ledger(args.ledger).runs()
     if not runs:
@@ -118,7 +116,8 @@ def _forecast(args: argparse.Namespace) -> int:
     result = forecast_runs(runs, capability=args.capability, family=args.family, scale=args.scale,
                            method=args.method)
     results = [r for run in runs for r in run.get("results", [])]
-    if not result.series and not any(r.get("status") in DECIDED for r in results):
+    decided = {s.value for s in Status if s.passed or s.failed}
+    if not result.series and not any(r.get("status") in decided for r in results):
         raise LedgerError(f"ledger {args.ledger}: none of its {len(results)} results passed or failed (all skip or "
                           "error), so there is nothing to forecast; scores imported without --threshold are skip: "
                           "import them again with --threshold")
@@ -144,8 +143,7 @@ def _imported_content(document: dict[str, Any]) -> tuple | None:
         return None
     rows = sorted((str(r.get("capability")), str(r.get("model")), str(r.get("status")), repr(r.get("score")),
                    repr(r.get("threshold"))) for r in document.get("results", []))
-    return (repr(sorted(document["source"].items())) if isinstance(document["source"], dict) else repr(document["source"]),
-            tuple(rows))
+    return document["source"], rows
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -161,14 +159,17 @@ def _import(args: argparse.Namespace) -> int:
     documents.sort(key=lambda item: _order(item[1]))
     ledger = Ledger(args.ledger)
     earlier = ledger.runs()
+    contents = [(_imported_content(run), run["run_id"]) for run in earlier]
     for path, document in documents:
-        again = next((run for run in earlier if _imported_content(run) == _imported_content(document)), None)
+        content = _imported_content(document)
+        again = next((run_id for known, run_id in contents if content is not None and known == content), None)
         if again is not None:
-            print(f"{path}: already in the ledger as run {again['run_id']} (same source, model and scores); skipped")
+            print(f"{path}: already in the ledger as run {again} (same source, model and scores); skipped")
             continue
         assign_changes(document, earlier, args.baseline)
         run_id = ledger.write(document)
         earlier.append(document)
+        contents.append((content, run_id))
         model = document["models"][0]
         params = format_number(model["scale"]["params"]) if model["scale"]["params"] else "size unknown"
         print(f"{path}: {model['name']} (family {model['family']}, {params}), "
@@ -188,11 +189,10 @@ def availability(spec: ModelSpec) -> str:
     location = Path(spec.path or "") / (spec.gguf_file or "")
     if spec.path and location.exists():
         return f"available ({location})"
-    if spec.backend == "hf" and spec.path and not spec.gguf_file and spec.path.count("/") == 1:
-        hub = hub_cache()
-        if (hub / f"models--{spec.path.replace('/', '--')}").is_dir():
+    if spec.backend == "hf" and spec.path and not spec.gguf_file and looks_like_hub_id(spec.path):
+        if in_hub_cache(spec.path):
             return "available (hub cache)"
-        return f"not found: no folder {spec.path} and not in the hub cache {hub}"
+        return f"not found: no folder {spec.path} and not in the hub cache {hub_cache()}"
     return f"not found: {location}"
 
 

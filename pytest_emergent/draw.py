@@ -22,7 +22,8 @@ def draw(strategy: Any, n: int, seed: int = 0) -> list[Any]:
         raise ValueError("draw: n must be ≥ 0")
     key = (repr(strategy), n, seed)
     if key not in _cache:
-        _cache[key] = _stored(key) or _store(key, _generate(strategy, n, seed))
+        name = _cache_key(key)
+        _cache[key] = (name and _stored(name)) or _store(name, _generate(strategy, n, seed))
     found = _cache[key]
     if len(found) < n:
         warnings.warn(f"draw: the strategy gave only {len(found)} distinct examples of the {n} asked for", stacklevel=2)
@@ -75,11 +76,10 @@ def _literal(example: Any) -> str | None:
         return None
 
 
-def _stored(key: tuple[str, int, int]) -> list[Any] | None:
+def _stored(name: str) -> list[Any] | None:
     from .engine.cache import session_store
 
-    name = _cache_key(key)
-    store = session_store() if name else None
+    store = session_store()
     if store is None:
         return None
     try:
@@ -89,10 +89,9 @@ def _stored(key: tuple[str, int, int]) -> list[Any] | None:
     return [ast.literal_eval(t) for t in texts] if isinstance(texts, list) else None
 
 
-def _store(key: tuple[str, int, int], found: list[Any]) -> list[Any]:
+def _store(name: str | None, found: list[Any]) -> list[Any]:
     from .engine.cache import session_store
 
-    name = _cache_key(key)
     texts = [_literal(example) for example in found]
     if name is None or None in texts:
         return found

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .backends import Backend, BackendError, available_backends, load_backend
 from .config import ModelConfigError, ModelSpec, check_available
-from .config.paths import hub_cache, looks_like_hub_id
+from .config.paths import hub_cache, in_hub_cache, looks_like_hub_id
 from .engine.cache import ResponseCache
 from .engine.cached import CachedBackend
 from .engine.fingerprint import fingerprint
@@ -46,8 +46,7 @@ def check_spec(spec: ModelSpec) -> None:
     if spec.backend == "hf" and spec.path and not spec.gguf_file and not Path(spec.path).expanduser().exists():
         if not looks_like_hub_id(spec.path):
             raise ModelConfigError(f"model {spec.name!r}: no folder {spec.path} (a local path, not a hub id)")
-        cached = (hub_cache() / f"models--{spec.path.replace('/', '--')}").is_dir()
-        if not cached and os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
+        if not in_hub_cache(spec.path) and os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
             raise ModelConfigError(f"model {spec.name!r}: no folder {spec.path}, and {spec.path} is not in the hub "
                                    f"cache {hub_cache()} (HF_HUB_OFFLINE is set, so nothing can be downloaded)")
 

@@ -111,7 +111,7 @@ class EmergentState:
             raise pytest.UsageError(f"pytest-emergent: --emergent-baseline {out.baseline} compares with a run of the "
                                     "ledger, and --emergent-no-ledger turns the ledger off")
         try:
-            find_run(Ledger(out.ledger).runs(), out.baseline)
+            find_run([{"run_id": run_id} for run_id in Ledger(out.ledger).stored_ids()], out.baseline)
         except LedgerError as exc:
             raise pytest.UsageError(f"pytest-emergent: --emergent-baseline: {exc} (ledger {out.ledger})") from None
 

@@ -64,4 +64,4 @@ def test_cases_that_are_not_literals_are_drawn_again_not_stored(tmp_path, monkey
     first = draw(strategy, 5, seed=1)
     monkeypatch.setattr(module, "_cache", {})
     assert draw(strategy, 5, seed=1) == first  # drawn afresh, the same by the seed
-    assert module._stored((repr(strategy), 5, 1)) is None
+    assert module._stored(module._cache_key((repr(strategy), 5, 1))) is None

@@ -26,6 +26,11 @@ def hub_cache() -> Path:
     return Path(os.environ.get("HF_HOME") or Path.home() / ".cache" / "huggingface") / "hub"
 
 
+def in_hub_cache(repo_id: str) -> bool:
+    """Whether the hub cache holds a snapshot folder of `repo_id` (`org/name`)."""
+    return (hub_cache() / f"models--{repo_id.replace('/', '--')}").is_dir()
+
+
 def looks_like_hub_id(text: str) -> bool:
     """`name` or `org/name` as the hub spells them; anything else is a local path."""
     parts = text.split("/")

@@ -6,6 +6,7 @@ A corrupt or unreadable cache file is reported and left as it is; the run goes o
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import warnings
@@ -135,8 +136,6 @@ class ResponseCache:
 def session_store() -> ResponseCache | None:
     """The cache that graders and `draw` keep derived data in: the session's `--emergent-cache`
     inside pytest, else `$EMERGENT_CACHE`, else the default folder; None when it is off."""
-    import os
-
     from ..config.paths import cache_root, session_cache
 
     if "folder" in session_cache:

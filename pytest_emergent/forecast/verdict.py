@@ -48,11 +48,13 @@ def decide(method: str, series: Series, threshold: float, curve: Curve, refit: C
             known.append(refit())
         return known[0]
 
+    def low_end() -> float | None:
+        """The interval's low end: LOW_SHRINK of the way from the largest scale to the 5% point."""
+        low_q = draws().quantile(INTERVAL[0])
+        return 10.0 ** (x_max + LOW_SHRINK * max(low_q - x_max, 0.0)) if low_q <= horizon else None
+
     def unresolved(verdict: str, why: str) -> Forecast:
-        earliest = None
-        if known:  # the refits' low end, where they were run anyway
-            low_q = known[0].quantile(INTERVAL[0])
-            earliest = 10.0 ** (x_max + LOW_SHRINK * max(low_q - x_max, 0.0)) if low_q <= horizon else None
+        earliest = low_end() if known else None  # the refits' low end, where they were run anyway
         return Forecast(method, verdict, None, earliest, None, f"{why} ({fitted})")
 
     if curve.slope <= 0.0:
@@ -67,12 +69,10 @@ def decide(method: str, series: Series, threshold: float, curve: Curve, refit: C
         )
     if not curve.established:
         return unresolved(TOO_NOISY, "the rise is within the scatter between models")
-    if draws().share_rising() < AGREEMENT:
-        return unresolved(
-            TOO_NOISY, f"only {draws().share_rising():.0%} of bootstrap refits rise; the trend is not established"
-        )
-    low_q, high_q = (draws().quantile(q) for q in INTERVAL)
-    earliest = 10.0 ** (x_max + LOW_SHRINK * max(low_q - x_max, 0.0)) if low_q <= horizon else None
+    rising = draws().share_rising()
+    if rising < AGREEMENT:
+        return unresolved(TOO_NOISY, f"only {rising:.0%} of bootstrap refits rise; the trend is not established")
+    earliest, high_q = low_end(), draws().quantile(INTERVAL[1])
     predicted = max(x_hat, x_max)
     note = "" if x_hat > x_max else "; the fit says it should pass already, so expect it at the next size"
     high_q = predicted + HIGH_STRETCH * max(high_q - predicted, 0.0)

@@ -150,6 +150,12 @@ class Ledger:
                 records.append(record)
         return sorted(records, key=lambda r: (str(r.get("started") or ""), str(r["run_id"])))
 
+    def stored_ids(self) -> list[str]:
+        """The run ids the folder holds, from the file names alone (nothing is read or checked)."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.stem for p in self.folder.glob("*.json") if not p.name.startswith("."))
+
     def run_ids(self) -> list[str]:
         return [str(r["run_id"]) for r in self.runs()]
 
