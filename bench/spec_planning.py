@@ -1,7 +1,7 @@
 """Planned vs one-at-a-time: 500 generated cases of one spec on SmolLM2.
 
-Planned: the spec's requests deduplicated and sent in length-sorted batches (what spec items
-do); one-at-a-time: each case's prompt through `model.generate(prompt)`, one call per case.
+Planned: the spec's requests deduplicated and sent as whole lists, the backend batching them by
+length (what spec items do); one-at-a-time: each case's prompt through `model.generate(prompt)`, one call per case.
 Both go through the public Model/backend API of the same loaded model; the ratio is printed.
 
     .venv/bin/python bench/spec_planning.py [--cases 500] [--model smollm2-135m]
@@ -43,28 +43,28 @@ def main() -> None:
                         help="time one-at-a-time on this many requests spread evenly and extrapolate (0: all)")
     args = parser.parse_args()
 
-    from pytest_emergent.config import builtin_specs
-    from pytest_emergent.pool import ModelPool
-    from pytest_emergent.specs import load_specs
-    from pytest_emergent.specs.planner import PlanStats, run_requests
-    from pytest_emergent.specs.prompts import queries
+    from pytest_emergent.capabilities.specs import load_specs
+    from pytest_emergent.capabilities.specs.planner import PlanStats, ask
+    from pytest_emergent.capabilities.specs.queries import queries
+    from pytest_emergent.config import builtin_models
+    from pytest_emergent.models.pool import ModelPool
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.yaml"
         path.write_text(SPEC.format(count=args.cases))
         spec = load_specs(path, "bench.yaml")[0]
-    model = ModelPool([builtin_specs()[args.model]]).get(args.model)
+    model = ModelPool([builtin_models()[args.model]]).get(args.model)
     found = queries(model, spec, "qa")
     generate = [q.generate for q in found]
     score = [q.target for q in found]
     print(f"{args.model}: {len(found)} cases -> {len(generate)} generations + {len(score)} target log-likelihoods")
-    run_requests(model, generate[:4], score[:4])  # warm-up
+    ask(model, generate[:4] + score[:4], PlanStats())  # warm-up
 
     stats = PlanStats()
     started = time.perf_counter()
-    planned_gen, planned_score = run_requests(model, generate, score, stats)
+    answers = ask(model, generate + score, stats)
     planned_s = time.perf_counter() - started
-    print(f"planned:        {planned_s:8.1f} s  ({stats.distinct} distinct requests in {stats.batches} batches)")
+    print(f"planned:        {planned_s:8.1f} s  ({stats.distinct} distinct requests in {stats.calls} Model calls)")
 
     picked = range(len(found)) if not args.sample else \
         sorted({round(k * (len(found) - 1) / max(1, args.sample - 1)) for k in range(args.sample)})
@@ -73,7 +73,7 @@ def main() -> None:
     for i in picked:  # one request per call, as a loop over model.generate / model.loglikelihood does
         text = model.backend.generate([generate[i]])[0]
         logprob = model.backend.loglikelihood([score[i]])[0].logprob
-        same += text == planned_gen[generate[i]] and abs(logprob - planned_score[score[i]].logprob) < 1e-3
+        same += text == answers[generate[i]] and abs(logprob - answers[score[i]].logprob) < 1e-3
     single_s = (time.perf_counter() - started) * len(found) / len(picked)
     how = "measured" if len(picked) == len(found) else f"measured on {len(picked)} cases, scaled to {len(found)}"
     print(f"one at a time:  {single_s:8.1f} s  ({how})")

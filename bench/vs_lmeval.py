@@ -40,15 +40,15 @@ def data_dir() -> Path:
 
 def model_folder() -> Path:
     """The float32 safetensors copy of the built-in SmolLM2 (made by our loader on first use)."""
-    from pytest_emergent.backends.hf_load import _dequant_dir
+    from pytest_emergent.backends.hf.loading import _dequant_dir
     from pytest_emergent.config import locate
 
     folder = _dequant_dir(locate("smollm2-135m"))
     if not (folder / "config.json").is_file():
         from pytest_emergent.backends import load_backend
-        from pytest_emergent.config import builtin_specs
+        from pytest_emergent.config import builtin_models
 
-        load_backend(builtin_specs()["smollm2-135m"]).close()
+        load_backend(builtin_models()["smollm2-135m"]).close()
     return folder
 
 
@@ -68,7 +68,7 @@ def contexts(data: Path, kind: str, limit: int) -> tuple[list[str], list[dict]]:
 def run_ours(folder: Path, data: Path, limit: int) -> dict[str, dict]:
     from pytest_emergent.backends import load_backend
     from pytest_emergent.config import parse_spec_string
-    from pytest_emergent.model import Model
+    from pytest_emergent.models.model import Model
     from pytest_emergent.scale import Scale
 
     backend = load_backend(parse_spec_string(f"hf:{folder}"))

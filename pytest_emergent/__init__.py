@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .backends import Backend, BackendError, register_backend  # noqa: E402
-from .draw import draw  # noqa: E402
-from .model import Choice, Model  # noqa: E402
+from .backends import Backend, BackendError, RequestError, register_backend  # noqa: E402
+from .capabilities.draw import draw  # noqa: E402
+from .capabilities.scoresheet import record_case, record_score  # noqa: E402
+from .models.framing import Shot  # noqa: E402
+from .models.model import Choice, Model  # noqa: E402
 from .outcomes import Change, Status  # noqa: E402
 from .scale import Scale, parse_scale  # noqa: E402
-from .scoring import record_score  # noqa: E402
+from .version import __version__  # noqa: E402
 
 __all__ = [
     "Backend",
@@ -17,11 +17,14 @@ __all__ = [
     "Change",
     "Choice",
     "Model",
+    "RequestError",
     "Scale",
+    "Shot",
     "Status",
     "__version__",
     "draw",
     "parse_scale",
+    "record_case",
     "record_score",
     "register_backend",
 ]

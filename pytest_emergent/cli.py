@@ -14,7 +14,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from .config import BUILTINS, ModelConfigError, ModelSpec, check_available, load_models_file
+from .config import BUILTINS, ModelConfig, ModelConfigError, check_available, load_models_file
 from .config.paths import hub_cache, in_hub_cache, looks_like_hub_id
 from .forecast import METHODS
 from .forecast.ledger import SCALE_CHOICES, forecast_runs
@@ -177,7 +177,7 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def availability(spec: ModelSpec) -> str:
+def availability(spec: ModelConfig) -> str:
     """Whether a configured model can be loaded here, from cheap checks only (nothing is loaded)."""
     if spec.builtin:
         check_available(spec.builtin)
@@ -247,7 +247,7 @@ def _cache(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    from .specs.schema import json_schema
+    from .capabilities.specs.schema import json_schema
 
     print(json.dumps(json_schema(), indent=2))
     return 0

@@ -1,4 +1,4 @@
-"""The status and change rules of DESIGN §2, as pure functions."""
+"""The status and change rules of docs/design.md (§3, §4), as pure functions."""
 
 from __future__ import annotations
 

@@ -1,33 +1,24 @@
 """pytest hooks: options, markers, parametrization over models, and the outcome rewrite.
 
-Glue only. Nothing here imports torch or transformers; models load when a test first asks.
+Glue only: each hook forwards to the session's state (`state.py`) or to the module that does
+the work. Nothing here imports torch or transformers; models load when a test first asks.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from . import scoring
-from .backends import BackendError
-from .config import ModelConfigError, builtin_specs, load_models_file, select_models, split_selection
-from .config.paths import cache_root
-from .outcomes import Status, decide_status
-from .pool import with_batch_size
-from .report.github import junit_properties
-from .requirements import evaluate_marks, judge
-from .scale import ScaleError, parse_tiers
-from .session import HEADER_KEY, MODEL_KEY, REQUIREMENT_KEY, VERDICT_KEY, EmergentState, Outputs
-
-STATE_KEY = pytest.StashKey[EmergentState]()
-SCORE_KEY = pytest.StashKey[scoring.ScoreRecord]()
-DEFAULT_MODEL = "smollm2-135m"
-DEFAULT_MODELS_FILE = "emergent-models.yaml"
-DEFAULT_LEDGER = ".emergent"
-DEFAULT_CACHE = "~/.cache/pytest-emergent/responses"
+from .capabilities import active
+from .capabilities.fingerprint import source_fingerprint
+from .capabilities.requirements import Capability, evaluate_marks
+from .config.options import add_options, read_settings
+from .rewrite import build_result, rewrite_outcome, status_of
+from .scale import ScaleError
+from .stash import ASSESSMENT_KEY, CAPABILITY_KEY, MODEL_KEY, SHEET_KEY, STATE_KEY
+from .state import EmergentState
 
 MARKERS = (
     "requires_scale(params=None, *, tokens=None, compute=None, step=None, reason=None): "
@@ -36,139 +27,11 @@ MARKERS = (
     "capability(id=None, *, requires=()): explicit capability id (default: the test id without the model), "
     "and the capabilities it builds on",
 )
+MARK_NAMES = ("requires_scale", "requires_traits", "capability")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("emergent", "capability tests across model scales (pytest-emergent)")
-    group.addoption("--emergent-model", action="append", default=[], dest="emergent_model", metavar="NAME_OR_SPEC",
-                    help="model to run capabilities against (repeatable): a built-in or models-file name, or "
-                         "hf:PATH[@REV], gguf:FILE.gguf. Env EMERGENT_MODELS (comma-separated).")
-    group.addoption("--emergent-models-file", dest="emergent_models_file", metavar="PATH",
-                    help=f"YAML file of models (default: {DEFAULT_MODELS_FILE} when present).")
-    group.addoption("--emergent-json", dest="emergent_json", metavar="PATH",
-                    help="write the run header and one entry per (capability, model) as JSON.")
-    group.addoption("--emergent-strict", action="store_true", default=None, dest="emergent_strict",
-                    help="an early pass (pass below the declared scale) fails the run.")
-    group.addoption("--emergent-batch-size", dest="emergent_batch_size", metavar="N|auto",
-                    help="sequences per batched forward pass (default auto: 16 on the CPU).")
-    group.addoption("--emergent-md", dest="emergent_md", metavar="PATH",
-                    help="write the Markdown report (also appended to $GITHUB_STEP_SUMMARY when that is set).")
-    group.addoption("--emergent-html", dest="emergent_html", metavar="PATH",
-                    help="write a self-contained HTML report with emergence plots across the ledger's runs.")
-    group.addoption("--emergent-ledger", dest="emergent_ledger", metavar="DIR",
-                    help=f"folder of run records (default {DEFAULT_LEDGER}).")
-    group.addoption("--emergent-no-ledger", action="store_true", default=None, dest="emergent_no_ledger",
-                    help="keep no run record (changes then come only from lower checkpoints of this run).")
-    group.addoption("--emergent-baseline", dest="emergent_baseline", metavar="latest|RUN_ID|none",
-                    help="what results are compared with (default latest: the previous checkpoint of the family).")
-    group.addoption("--emergent-cache", dest="emergent_cache", metavar="DIR|off",
-                    help=f"response cache folder, or off (default {DEFAULT_CACHE}). Env EMERGENT_CACHE.")
-    group.addoption("--emergent-record", dest="emergent_record", metavar="FILE",
-                    help="write every request and response to FILE, for replay:FILE runs without the model.")
-    parser.addini("emergent_models", "models to run against (names or spec strings)", type="linelist", default=[])
-    parser.addini("emergent_models_file", "YAML file of models", default="")
-    parser.addini("emergent_json", "path of the JSON report", default="")
-    parser.addini("emergent_strict", "an early pass fails the run", type="bool", default=False)
-    parser.addini("emergent_batch_size", "sequences per batched forward pass", default="")
-    parser.addini("emergent_md", "path of the Markdown report", default="")
-    parser.addini("emergent_html", "path of the HTML report", default="")
-    parser.addini("emergent_ledger", "folder of run records", default="")
-    parser.addini("emergent_no_ledger", "keep no run record", type="bool", default=False)
-    parser.addini("emergent_baseline", "latest, a run id, or none", default="")
-    parser.addini("emergent_cache", "response cache folder, or off", default="")
-    parser.addini("emergent_record", "file recording every request and response", default="")
-    parser.addini("emergent_tiers", "named scales: 'NAME = 7B' or 'NAME = params:7B tokens:2T' per line",
-                  type="linelist", default=[])
-    parser.addini("emergent_specs", "globs (relative to the rootdir) of YAML capability spec files",
-                  type="linelist", default=["capability_specs/**/*.yaml"])
-
-
-def _option(config: pytest.Config, name: str) -> Any:
-    value = config.getoption(name)
-    return value if value not in (None, "", []) else config.getini(name)
-
-
-def _build_state(config: pytest.Config) -> EmergentState:
-    error = None
-    specs: list = []
-    tiers = {}
-    try:
-        tiers = parse_tiers(config.getini("emergent_tiers"))
-    except ScaleError as exc:
-        raise pytest.UsageError(f"pytest-emergent: {exc}") from None
-    selection = split_selection(config.getoption("emergent_model") or [])
-    if not selection and os.environ.get("EMERGENT_MODELS"):
-        selection = split_selection([os.environ["EMERGENT_MODELS"]])
-    if not selection:
-        selection = split_selection(config.getini("emergent_models"))
-    try:
-        file_option = _option(config, "emergent_models_file")
-        models_file = Path(file_option) if file_option else _default_models_file(config)
-        if file_option and not models_file.is_absolute():
-            models_file = Path(config.invocation_params.dir) / models_file
-        if file_option and not models_file.is_file():
-            raise ModelConfigError(f"models file {models_file} does not exist")
-        file_specs = load_models_file(models_file) if models_file.is_file() else []
-        specs = select_models(selection, file_specs, builtin_specs(), DEFAULT_MODEL)
-        specs = with_batch_size(specs, _option(config, "emergent_batch_size") or None)
-    except (ModelConfigError, ValueError) as exc:
-        error = str(exc)
-    return EmergentState(
-        config, specs, tiers,
-        strict=bool(_option(config, "emergent_strict")),
-        outputs=_outputs(config),
-        selection_error=error,
-    )
-
-
-def _default_models_file(config: pytest.Config) -> Path:
-    """The nearest emergent-models.yaml from the folder pytest was started in up to the rootdir,
-    else the rootdir's (pytest may pick a rootdir above the project when an option's value is an
-    absolute path: `--emergent-ledger /x`)."""
-    start, root = Path(config.invocation_params.dir).resolve(), config.rootpath.resolve()
-    if start == root or root in start.parents:
-        for folder in (start, *start.parents):
-            if (folder / DEFAULT_MODELS_FILE).is_file() or folder == root:
-                return folder / DEFAULT_MODELS_FILE
-    return root / DEFAULT_MODELS_FILE if (root / DEFAULT_MODELS_FILE).is_file() else start / DEFAULT_MODELS_FILE
-
-
-def _path(config: pytest.Config, name: str) -> Path | None:
-    value = _option(config, name)
-    if not value:
-        return None
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else Path(config.invocation_params.dir) / path
-
-
-def _outputs(config: pytest.Config) -> Outputs:
-    cache_value = _option(config, "emergent_cache") or os.environ.get("EMERGENT_CACHE") or ""
-    if cache_value == "off":
-        cache = None
-    elif cache_value:
-        cache = Path(cache_value).expanduser()
-        cache = cache if cache.is_absolute() else Path(config.invocation_params.dir) / cache
-    else:
-        cache = cache_root() / "responses"
-    no_ledger = bool(_option(config, "emergent_no_ledger"))
-    baseline = _option(config, "emergent_baseline") or "latest"
-    return Outputs(
-        json=_path(config, "emergent_json"),
-        markdown=_path(config, "emergent_md"),
-        html=_path(config, "emergent_html"),
-        ledger=None if no_ledger else (_path(config, "emergent_ledger") or config.rootpath / DEFAULT_LEDGER),
-        baseline=baseline,
-        cache=cache,
-        record=_path(config, "emergent_record"),
-    )
-
-
-def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.suffix not in (".yaml", ".yml"):
-        return None
-    from .specs.collect import collect_file
-
-    return collect_file(file_path, parent)
+    add_options(parser)
 
 
 def _rootdir_taken_from_an_option(config: pytest.Config) -> str | None:
@@ -191,20 +54,20 @@ def pytest_configure(config: pytest.Config) -> None:
     warning = _rootdir_taken_from_an_option(config)
     if warning:
         config.issue_config_time_warning(pytest.PytestConfigWarning(warning), stacklevel=2)
-    state = _build_state(config)
+    state = EmergentState(config, read_settings(config))
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "emergent-state")
+    active.enter(state)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE_KEY, None)
     if state is not None:
-        junit = getattr(config.option, "xmlpath", None)
-        if junit and state.document is not None and not state.is_worker:
-            from .report.junit import complete_junit
+        from .finish import finish_junit
 
-            complete_junit(Path(config.invocation_params.dir) / junit, state.document, getattr(config.option, "junitprefix", None))
+        finish_junit(state)
         config.pluginmanager.unregister(state)
+        active.leave(state)
 
 
 @pytest.hookimpl(optionalhook=True, tryfirst=True)
@@ -217,10 +80,17 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return make_scheduler(config, log, config.stash[STATE_KEY].model_names)
 
 
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.suffix not in (".yaml", ".yml"):
+        return None
+    from .capabilities.specs.collect import collect_file
+
+    return collect_file(file_path, parent)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    marked = any(True for name in ("requires_scale", "requires_traits", "capability")
-                 for _ in metafunc.definition.iter_markers(name))
+    marked = any(True for name in MARK_NAMES for _ in metafunc.definition.iter_markers(name))
     if "model" not in metafunc.fixturenames:
         if marked:
             raise pytest.Collector.CollectError(
@@ -230,39 +100,33 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     state = metafunc.config.stash[STATE_KEY]
     try:
-        evaluate_marks(metafunc.definition.iter_markers(), state.tiers)
+        evaluate_marks(metafunc.definition.iter_markers(), state.settings.tiers)
     except ScaleError as exc:
         raise pytest.Collector.CollectError(f"{metafunc.definition.nodeid}: {exc}") from None
-    names = state.model_names
-    if names:
-        metafunc.parametrize("model", names, indirect=True, ids=names)
+    if state.model_names:
+        metafunc.parametrize("model", state.model_names, indirect=True, ids=state.model_names)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
     callspec = getattr(item, "callspec", None)
     if callspec is None or "model" not in callspec.params:
         return
-    state = item.config.stash[STATE_KEY]
-    item.stash[MODEL_KEY] = callspec.params["model"]
-    item.stash[REQUIREMENT_KEY] = evaluate_marks(item.iter_markers(), state.tiers)
+    name = callspec.params["model"]
+    requirement = evaluate_marks(item.iter_markers(), item.config.stash[STATE_KEY].settings.tiers)
+    item.stash[MODEL_KEY] = name
+    item.stash[CAPABILITY_KEY] = Capability(requirement.capability or default_capability_id(item.nodeid, callspec.id,
+                                                                                               name),
+                                            requirement, source_fingerprint(getattr(item, "function", None)))
 
 
-def capability_id(item: pytest.Item) -> str:
-    """The marked id, or the node id with the model's part of the parameter id taken out."""
-    requirement = item.stash[REQUIREMENT_KEY]
-    if requirement.capability:
-        return requirement.capability
-    name = item.stash[MODEL_KEY]
-    base = item.nodeid.split("[", 1)[0]
-    callspec = getattr(item, "callspec", None)
-    if callspec is None:
-        return item.nodeid
-    ident = callspec.id
+def default_capability_id(nodeid: str, ident: str, name: str) -> str:
+    """The node id with the model's part of the parameter id taken out."""
+    base = nodeid.split("[", 1)[0]
     if ident == name:
         return base
     if ident.endswith("-" + name):
         return f"{base}[{ident[: -len(name) - 1]}]"
-    return item.nodeid
+    return nodeid
 
 
 @pytest.fixture
@@ -272,35 +136,13 @@ def model(request: pytest.FixtureRequest):
     name = getattr(request, "param", None)
     if name is None:
         pytest.fail("the `model` fixture has no model: no model is selected (see --emergent-model)", pytrace=False)
-    return attach_model(request.node, name)
-
-
-def attach_model(item: pytest.Item, name: str):
-    """Load (or reuse) the model for an item and judge it against the item's requirement.
-
-    Any item kind can call this during setup (Python tests through the fixture, YAML spec
-    items directly); the outcome rewrite then applies to it. A load failure fails the setup
-    with one line, no traceback.
-    """
-    __tracebackhide__ = True
-    state = item.config.stash[STATE_KEY]
-    try:
-        loaded = state.pool.get(name)
-    except BackendError as exc:
-        problem = str(exc)
-    else:
-        problem = None
-    if problem is not None:
-        pytest.fail(problem, pytrace=False)
-    item.stash[VERDICT_KEY] = judge(item.stash[REQUIREMENT_KEY], loaded.scale, loaded.traits)
-    item.stash[HEADER_KEY] = state.model_header(name)
-    return loaded
+    return request.config.stash[STATE_KEY].attach(request.node, name)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item):
     if MODEL_KEY in item.stash:
-        item.stash[SCORE_KEY] = scoring.begin()
+        item.config.stash[STATE_KEY].begin(item)
     return (yield)
 
 
@@ -310,22 +152,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
         return (yield)
     finally:
         if MODEL_KEY in item.stash:
-            scoring.end()
-
-
-def _status_of(item: pytest.Item, report: pytest.TestReport, call: pytest.CallInfo) -> Status | None:
-    if call.excinfo is not None and call.excinfo.errisinstance(BackendError):
-        return Status.ERROR  # the model could not answer: not evidence about the capability
-    if report.when == "setup":
-        return Status.ERROR if report.failed else Status.SKIP if report.skipped else None
-    if report.when == "teardown":
-        return Status.ERROR if report.failed else None
-    if hasattr(report, "wasxfail"):  # the user's own pytest.mark.xfail
-        return Status.EXPECTED_FAIL if report.skipped else Status.EARLY_PASS
-    if report.skipped:
-        return Status.SKIP
-    verdict = item.stash.get(VERDICT_KEY, None)
-    return decide_status(verdict.meets if verdict else True, report.passed)
+            item.config.stash[STATE_KEY].end(item)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -334,38 +161,23 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     if MODEL_KEY not in item.stash:
         return report
     state = item.config.stash[STATE_KEY]
-    status = _status_of(item, report, call)
+    assessment = item.stash.get(ASSESSMENT_KEY, None)
+    status = status_of(report, call, assessment)
     if status is None:
         return report
-    verdict = item.stash.get(VERDICT_KEY, None)
-    if status is Status.EXPECTED_FAIL and verdict is not None and not verdict.meets:
-        report.outcome = "skipped"
-        report.wasxfail = verdict.reason
-    elif status is Status.EARLY_PASS and verdict is not None and not verdict.meets:
-        if state.strict:
-            report.outcome = "failed"
-            report.longrepr = f"[early pass, strict] {item.nodeid}: passes below its declared scale ({verdict.reason})"
-        else:
-            report.wasxfail = verdict.reason
-    record = item.stash.get(SCORE_KEY, None)
+    rewrite_outcome(report, status, assessment, state.strict, item.nodeid)
     name = item.stash[MODEL_KEY]
-    load_error = state.pool.errors.get(name)
-    report.emergent = {  # type: ignore[attr-defined]
-        "capability": capability_id(item),
-        "nodeid": item.nodeid,
-        "model": name,
-        "status": status.value,
-        "score": record.score if record else None,
-        "threshold": record.threshold if record else None,
-        "metrics": dict(record.metrics) if record else {},
-        "declared": item.stash[REQUIREMENT_KEY].declared(),
-        "reason": verdict.reason if verdict else (load_error or ""),
-        "duration": round(report.duration, 4),
-        "model_header": item.stash.get(HEADER_KEY, None) or state.model_header(name),
-        "load_error": load_error,
-    }
+    load_error = state.pool.load_error(name)
+    duration = getattr(item, "own_duration", lambda d: d)(report.duration)
+    result = build_result(item.stash[CAPABILITY_KEY], item.nodeid, name, status, item.stash.get(SHEET_KEY, None),
+                          assessment.reason if assessment else (load_error or ""), duration)
+    # Plain data on the report: it travels from xdist workers; the session turns it back into a Result.
+    report.emergent = {**result.to_dict(), "model_header": state.pool.header(name).to_dict(),  # type: ignore[attr-defined]
+                       "load_error": load_error}
     # JUnit XML writes the properties of the teardown report, which copies the item's; the change
     # and the baseline are added when the run is compared (report/junit.py).
+    from .report.github import junit_properties
+
     properties = junit_properties(report.emergent)
     item.user_properties[:] = [p for p in item.user_properties if not p[0].startswith("emergent_")] + properties
     report.user_properties = list(item.user_properties)

@@ -1,4 +1,4 @@
-"""Under pytest-xdist, all items of one model go to one worker (DESIGN §7: grouped by model).
+"""Under pytest-xdist, all items of one model go to one worker (docs/design.md: one load per model).
 
 xdist's default `load` mode hands items out one by one, so every worker would load every model
 (memory times the number of workers) and plan every YAML spec item of it. This scheduler is

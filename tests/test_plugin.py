@@ -190,7 +190,7 @@ def test_a_marker_on_a_test_without_the_model_fixture_is_an_error(pytester):
 def test_items_of_one_model_run_together_and_one_model_is_loaded_at_a_time(pytester, models_file):
     models_file(("a", "135M", []), ("b", "1B", []))
     pytester.makepyfile(test_order="""
-        from pytest_emergent.plugin import STATE_KEY
+        from pytest_emergent.stash import STATE_KEY
         def test_one(model, request):
             open("order.txt", "a").write(model.name)
             assert list(request.config.stash[STATE_KEY].pool.loaded) == [model.name]

@@ -2,7 +2,7 @@
 
 Factories import their heavy dependencies only when called. Third-party packages add backends
 through the entry-point group `pytest_emergent.backends` (value: `module:factory`, where the
-factory takes a ModelSpec and returns a Backend).
+factory takes a ModelConfig and returns a Backend).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import importlib.metadata as metadata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo, RequestError
 
 if TYPE_CHECKING:
-    from ..config import ModelSpec
+    from ..config import ModelConfig
 
-Factory = Callable[["ModelSpec"], Backend]
+Factory = Callable[["ModelConfig"], Backend]
 
 _FACTORIES: dict[str, str | Factory] = {
     "hf": "pytest_emergent.backends.hf:load",
@@ -54,8 +54,8 @@ def get_factory(name: str) -> Factory:
     return factory
 
 
-def load_backend(spec: ModelSpec) -> Backend:
-    return get_factory(spec.backend)(spec)
+def load_backend(config: ModelConfig) -> Backend:
+    return get_factory(config.backend)(config)
 
 
 __all__ = [
@@ -65,6 +65,7 @@ __all__ = [
     "Loglikelihood",
     "LoglikelihoodRequest",
     "ModelInfo",
+    "RequestError",
     "available_backends",
     "load_backend",
     "register_backend",

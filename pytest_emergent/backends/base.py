@@ -1,6 +1,8 @@
 """Requests, results and the Backend interface every backend implements.
 
-Backends take lists and return lists in the same order; batching is theirs to do.
+Backends take lists and return lists in the same order; batching is theirs to do. An answer
+may be a `RequestError` when that one request failed; a failure of the whole call raises
+`BackendError`.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ class Loglikelihood:
 
 
 @dataclass(frozen=True)
+class RequestError:
+    """In place of an answer: a request the backend could not answer (a server error for that
+    request, a replay file without it). Backends may return it for single requests instead of
+    raising for the whole list, so the other requests' items still run."""
+
+    message: str
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     """What a loaded model says of itself; travels into reports."""
 
@@ -57,10 +68,10 @@ class Backend(ABC):
     """A loaded model. Subclasses implement the list-in, list-out calls."""
 
     @abstractmethod
-    def generate(self, requests: list[GenerateRequest]) -> list[str]: ...
+    def generate(self, requests: list[GenerateRequest]) -> list[str | RequestError]: ...
 
     @abstractmethod
-    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]: ...
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood | RequestError]: ...
 
     def supports_chat(self) -> bool:
         """Whether requests with `messages` can be answered (a chat template or a chat endpoint)."""

@@ -17,28 +17,28 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from ..config import ModelSpec
-from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+from ..config import ModelConfig
+from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo, RequestError
 
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
 
-def load(spec: ModelSpec) -> OpenAIBackend:
-    if not spec.base_url or not spec.model:
-        raise BackendError(f"model {spec.name!r}: the openai backend needs 'base_url' and 'model' "
-                           "(or the spec openai:BASE_URL#MODEL)")
-    key_env = spec.options.get("api_key_env")
+def load(config: ModelConfig) -> OpenAIBackend:
+    if not config.base_url or not config.model:
+        raise BackendError(f"model {config.name!r}: the openai backend needs 'base_url' and 'model' "
+                           "(or the spec string openai:BASE_URL#MODEL)")
+    key_env = config.options.get("api_key_env")
     api_key = None
     if key_env:
         api_key = os.environ.get(str(key_env))
         if not api_key:
-            raise BackendError(f"model {spec.name!r}: environment variable {key_env} (api_key_env) is not set")
+            raise BackendError(f"model {config.name!r}: environment variable {key_env} (api_key_env) is not set")
     backend = OpenAIBackend(
-        spec.name, spec.base_url, spec.model, api_key=api_key,
-        concurrency=int(spec.options.get("concurrency", 32)),
-        timeout=float(spec.options.get("timeout", 120)),
-        retries=int(spec.options.get("max_retries", 5)),
-        params=spec.params,
+        config.name, config.base_url, config.model, api_key=api_key,
+        concurrency=int(config.options.get("concurrency", 32)),
+        timeout=float(config.options.get("timeout", 120)),
+        retries=int(config.options.get("max_retries", 5)),
+        params=config.params,
     )
     backend.probe()
     return backend
@@ -92,10 +92,20 @@ class OpenAIBackend(Backend):
         self.served = next(e for e in listing["data"] if e.get("id") == self.model)
 
     def _map(self, fn: Any, items: list[Any]) -> list[Any]:
+        """`fn` over `items`, a bounded number in flight; a request the server refuses becomes a
+        RequestError in its place (its items error, the others run); a server that is down fails all."""
+        def one(item: Any) -> Any:
+            try:
+                return fn(item)
+            except BackendError as exc:
+                if self._down:
+                    raise
+                return RequestError(str(exc))
+
         if len(items) <= 1:
-            return [fn(item) for item in items]
+            return [one(item) for item in items]
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(items))) as pool:
-            return list(pool.map(fn, items))
+            return list(pool.map(one, items))
 
     # -- requests -----------------------------------------------------------------------------
     def _generate_one(self, request: GenerateRequest) -> str:
@@ -112,7 +122,7 @@ class OpenAIBackend(Backend):
         cuts = [i for i in (text.find(s) for s in request.stop if s) if i >= 0]
         return text[: min(cuts)] if cuts else text
 
-    def generate(self, requests: list[GenerateRequest]) -> list[str]:
+    def generate(self, requests: list[GenerateRequest]) -> list[str | RequestError]:
         return self._map(self._generate_one, requests)
 
     def _score_one(self, request: LoglikelihoodRequest) -> Loglikelihood:
@@ -140,7 +150,7 @@ class OpenAIBackend(Backend):
                 greedy = False
         return Loglikelihood(total, greedy, count)
 
-    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood | RequestError]:
         return self._map(self._score_one, requests)
 
     def supports_chat(self) -> bool:

@@ -1,7 +1,7 @@
 """The `replay` backend: answers from a file written by `--emergent-record`, without the model.
 
 CI can run a suite this way on a machine without the weights; a request that was never
-recorded is a clear error naming the file and the request.
+recorded is a clear error naming the file and the request, for the items that asked it only.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..config import ModelSpec
-from ..engine.keys import decode_response, request_from_dict, request_key
-from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+from ..config import ModelConfig
+from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo, RequestError
+from .codec import decode_response, request_from_dict, request_key
 
 
 def read_recording(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
@@ -41,12 +41,12 @@ def read_recording(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dic
     return headers, answers
 
 
-def load(spec: ModelSpec) -> ReplayBackend:
-    if not spec.path:
-        raise BackendError(f"model {spec.name!r}: the replay backend needs 'path' (a file written by --emergent-record)")
-    path = Path(spec.path)
+def load(config: ModelConfig) -> ReplayBackend:
+    if not config.path:
+        raise BackendError(f"model {config.name!r}: the replay backend needs 'path' (a file written by --emergent-record)")
+    path = Path(config.path)
     headers, answers = read_recording(path)
-    name = spec.model or (next(iter(headers)) if len(headers) == 1 else spec.name)
+    name = config.model or (next(iter(headers)) if len(headers) == 1 else config.name)
     if name not in headers:
         raise BackendError(f"replay file {path} has no model {name!r}; it has: {', '.join(sorted(headers)) or 'none'}"
                            " (choose one with 'model:' in the models file or replay:FILE#MODEL)")
@@ -62,14 +62,14 @@ class ReplayBackend(Backend):
         if key not in self.answers:
             what = request.prompt if isinstance(request, GenerateRequest) else request.context + request.continuation
             kind = "generate" if isinstance(request, GenerateRequest) else "loglikelihood"
-            raise BackendError(f"replay file {self.path} has no {kind} response of model {self.name!r} for "
-                               f"{what[:80]!r}; record the suite again with --emergent-record")
+            return RequestError(f"replay file {self.path} has no {kind} response of model {self.name!r} for "
+                                f"{what[:80]!r}; record the suite again with --emergent-record")
         return decode_response(request, self.answers[key])
 
-    def generate(self, requests: list[GenerateRequest]) -> list[str]:
+    def generate(self, requests: list[GenerateRequest]) -> list[str | RequestError]:
         return [self._lookup(r) for r in requests]
 
-    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood | RequestError]:
         return [self._lookup(r) for r in requests]
 
     def info(self) -> ModelInfo:

@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from ..specs.types import CheckSpec, Rendered
 from .base import Evidence, Grade, normalize
 from .choice import grade_choice
 from .code import extract_code, grade_code
 from .judge import grade_judge, judge_prompt, parse_score
 from .python_check import grade_python
 from .text import first_number, grade_text
+from .types import TEXT_CHECKS, Case, Check
 
-TEXT_CHECKS = ("exact", "contains", "starts_with", "regex", "number")
 
-
-def grade_cases(check: CheckSpec, cases: list[Rendered], evidence: list[Evidence], folder: Path) -> list[Grade]:
-    """Grade every case of one item; `folder` is the spec file's folder (for python checks)."""
+def grade_cases(check: Check, cases: list[Case], evidence: list[Evidence], folder: Path, store: Any = None) -> list[Grade]:
+    """Grade every case of one item; `folder` is the spec file's folder (for python checks), `store`
+    the session's response cache (the similar check keeps its embeddings there; None: off)."""
     if check.type == "similar":
         from .similar import grade_similar
 
-        return grade_similar(check, cases, evidence)
+        return grade_similar(check, cases, evidence, store)
     out = []
     for case, ev in zip(cases, evidence):
         if check.type in TEXT_CHECKS:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..backends.base import Loglikelihood
-from ..specs.types import Normalize
+from .types import Normalize
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,11 @@ log-probability of the right option: both move smoothly long before the argmax f
 
 from __future__ import annotations
 
-from ..specs.types import CheckSpec, Rendered
 from .base import Evidence, Grade
+from .types import Case, Check
 
 
-def grade_choice(check: CheckSpec, case: Rendered, evidence: Evidence) -> Grade:
+def grade_choice(check: Check, case: Case, evidence: Evidence) -> Grade:
     per_token = bool(check.options.get("length_normalize", False))
     scores = [s.logprob / max(1, s.n_tokens) if per_token else s.logprob for s in evidence.choices]
     best = max(range(len(scores)), key=scores.__getitem__)

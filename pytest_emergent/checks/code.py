@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from ..specs.types import CheckSpec, Rendered
 from .base import Evidence, Grade
 from .sandbox import Limits, run_code
+from .types import Case, Check
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 
@@ -22,7 +22,7 @@ def extract_code(output: str) -> str:
     return "\n\n".join(python) if python else output
 
 
-def grade_code(check: CheckSpec, case: Rendered, evidence: Evidence) -> Grade:
+def grade_code(check: Check, case: Case, evidence: Evidence) -> Grade:
     limits = Limits(cpu_seconds=float(check.options.get("timeout", 10)),
                     memory_mb=int(check.options.get("memory_mb", 1024)))
     result = run_code(extract_code(evidence.output or ""), case.extra["tests"], limits)

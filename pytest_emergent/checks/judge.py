@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import re
 
-from ..specs.types import CheckSpec, Rendered
 from .base import Evidence, Grade, clip
+from .types import Case, Check
 
 _LABELLED = re.compile(r"(?:score|rating|grade)\s*(?:is|of|=|:)?\s*\**\s*(-?\d+(?:\.\d+)?)", re.IGNORECASE)
 _OUT_OF = re.compile(r"(-?\d+(?:\.\d+)?)\s*(?:/|out of)\s*(\d+(?:\.\d+)?)", re.IGNORECASE)
 _ANY = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def judge_prompt(check: CheckSpec, case: Rendered, output: str) -> str:
+def judge_prompt(check: Check, case: Case, output: str) -> str:
     top = check.options.get("max_score", 10)
     return (
         f"You are grading an answer against a rubric.\n\nRubric: {case.extra['rubric']}\n\n"
@@ -40,7 +40,7 @@ def parse_score(reply: str, top: float) -> float | None:
     return None
 
 
-def grade_judge(check: CheckSpec, case: Rendered, evidence: Evidence) -> Grade:
+def grade_judge(check: Check, case: Case, evidence: Evidence) -> Grade:
     top = float(check.options.get("max_score", 10))
     need = float(check.options.get("pass_score", 0.7 * top))
     score = parse_score(evidence.judge_reply or "", top)

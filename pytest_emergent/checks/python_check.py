@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..specs.types import CheckSpec, Rendered
 from .base import Evidence, Grade, clip, target_metrics
+from .types import Case, Check
 
 
 def load_function(reference: str, folder: Path) -> Callable[..., Any]:
@@ -32,7 +32,7 @@ def load_function(reference: str, folder: Path) -> Callable[..., Any]:
     return function
 
 
-def grade_python(check: CheckSpec, case: Rendered, evidence: Evidence, folder: Path) -> Grade:
+def grade_python(check: Check, case: Case, evidence: Evidence, folder: Path) -> Grade:
     """Call f(output, case) where case holds the variables plus `expected`; bool passes, a float ≥ 0.5 passes."""
     function = load_function(check.options["function"], folder)
     variables: dict[str, Any] = {**case.variables, "expected": list(case.expected), "prompt": case.prompt}

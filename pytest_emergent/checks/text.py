@@ -10,8 +10,8 @@ import math
 import re
 from collections.abc import Mapping
 
-from ..specs.types import CheckSpec, Rendered
 from .base import Evidence, Grade, clip, normalize, target_metrics
+from .types import Case, Check
 
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+")
 
@@ -27,7 +27,7 @@ def first_number(text: str) -> float | None:
         return None
 
 
-def _compare(check: CheckSpec, case: Rendered, evidence: Evidence) -> tuple[bool, str]:
+def _compare(check: Check, case: Case, evidence: Evidence) -> tuple[bool, str]:
     output = evidence.output or ""
     how = check.normalize
     got = normalize(output, how)
@@ -56,7 +56,7 @@ def _compare(check: CheckSpec, case: Rendered, evidence: Evidence) -> tuple[bool
     return ok, "" if ok else f"got {clip(output)}; expected ({kind}) {clip(case.expected[0] if case.expected else '')}"
 
 
-def grade_text(check: CheckSpec, case: Rendered, evidence: Evidence) -> Grade:
+def grade_text(check: Check, case: Case, evidence: Evidence) -> Grade:
     ok, detail = _compare(check, case, evidence)
     metrics: Mapping[str, float] = target_metrics(evidence)
     return Grade(ok, metrics, detail)

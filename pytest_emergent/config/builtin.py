@@ -12,13 +12,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import ModelConfigError, ModelSpec
+from .models import ModelConfig, ModelConfigError
 from .paths import cache_root
 
 
 @dataclass(frozen=True)
 class Builtin:
-    spec: ModelSpec
+    config: ModelConfig
     package: str
     install: str
     description: str
@@ -26,7 +26,7 @@ class Builtin:
 
 BUILTINS: dict[str, Builtin] = {
     "smollm2-135m": Builtin(
-        spec=ModelSpec(
+        config=ModelConfig(
             name="smollm2-135m",
             backend="hf",
             family="smollm2",
@@ -39,7 +39,7 @@ BUILTINS: dict[str, Builtin] = {
         description="SmolLM2-135M-Instruct, GGUF Q4_1",
     ),
     "gemma3-270m": Builtin(
-        spec=ModelSpec(
+        config=ModelConfig(
             name="gemma3-270m",
             backend="hf",
             family="gemma3",
@@ -54,8 +54,8 @@ BUILTINS: dict[str, Builtin] = {
 }
 
 
-def builtin_specs() -> dict[str, ModelSpec]:
-    return {name: b.spec for name, b in BUILTINS.items()}
+def builtin_models() -> dict[str, ModelConfig]:
+    return {name: b.config for name, b in BUILTINS.items()}
 
 
 def _missing(name: str) -> ModelConfigError:

@@ -1,4 +1,4 @@
-"""Model specifications: spec strings, the models file, and the merged selection."""
+"""Model configurations: spec strings, the models file, and the merged selection."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class ModelConfigError(Exception):
 
 
 @dataclass(frozen=True)
-class ModelSpec:
+class ModelConfig:
     """One configured model, before it is loaded. `params=None` means: count from the weights."""
 
     name: str
@@ -60,8 +60,8 @@ _OPTION_FIELDS = {"dtype", "device", "batch_size", "trust_remote_code", "api_key
 _SCALE_FIELDS = ("params", "tokens", "compute", "step")
 
 
-def parse_spec_string(text: str) -> ModelSpec:
-    """`hf:PATH[@REV]`, `gguf:FILE.gguf`, `openai:BASE_URL#MODEL`, `replay:FILE` into a spec."""
+def parse_spec_string(text: str) -> ModelConfig:
+    """`hf:PATH[@REV]`, `gguf:FILE.gguf`, `openai:BASE_URL#MODEL`, `replay:FILE` into a ModelConfig."""
     kind, sep, rest = text.partition(":")
     if not sep or not rest:
         raise ModelConfigError(f"model spec {text!r}: expected 'hf:PATH', 'gguf:FILE.gguf', 'openai:URL#MODEL' or 'replay:FILE'")
@@ -70,21 +70,21 @@ def parse_spec_string(text: str) -> ModelSpec:
         base = Path(location.rstrip("/")).name
         name = base + (f"@{revision}" if revision else "")
         # Revisions of one path are checkpoints of one family: the ledger compares them.
-        return ModelSpec(name=name, backend="hf", path=location, revision=revision or None, family=base)
+        return ModelConfig(name=name, backend="hf", path=location, revision=revision or None, family=base)
     if kind == "gguf":
         if not rest.endswith(".gguf"):
             raise ModelConfigError(f"model spec {text!r}: a gguf spec names a .gguf file")
         file = Path(rest)
-        return ModelSpec(name=file.stem, backend="hf", path=str(file.parent), gguf_file=file.name)
+        return ModelConfig(name=file.stem, backend="hf", path=str(file.parent), gguf_file=file.name)
     if kind == "openai":
         url, _, model = rest.partition("#")
         if not model:
             raise ModelConfigError(f"model spec {text!r}: expected 'openai:BASE_URL#MODEL' (the served model name after '#')")
-        return ModelSpec(name=model, backend="openai", base_url=url, model=model)
+        return ModelConfig(name=model, backend="openai", base_url=url, model=model)
     if kind == "replay":
         file, _, model = rest.partition("#")
-        spec = ModelSpec(name=model or Path(file).stem, backend="replay", path=file, model=model or None)
-        return with_recorded_identity(spec, set(), rename=True)
+        config = ModelConfig(name=model or Path(file).stem, backend="replay", path=file, model=model or None)
+        return with_recorded_identity(config, set(), rename=True)
     raise ModelConfigError(f"model spec {text!r}: unknown kind {kind!r}; expected hf, gguf, openai or replay")
 
 
@@ -98,8 +98,8 @@ def _scale_field(entry: dict, key: str, where: str) -> float | None:
         raise ModelConfigError(str(exc)) from None
 
 
-def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
-    """One models-file entry into a spec; `where` names the file and entry in errors."""
+def config_from_entry(entry: Any, where: str, base_dir: Path) -> ModelConfig:
+    """One models-file entry into a config; `where` names the file and entry in errors."""
     if not isinstance(entry, dict):
         raise ModelConfigError(f"{where}: expected a mapping with at least 'name', got {type(entry).__name__}")
     name = entry.get("name")
@@ -123,7 +123,7 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
     if path is not None and gguf_file is None and str(path).endswith(".gguf"):
         path, gguf_file = str(Path(path).parent), Path(path).name  # a GGUF file named directly
     scales = {k: _scale_field(entry, k, where) for k in _SCALE_FIELDS}
-    spec = ModelSpec(
+    config = ModelConfig(
         name=name.strip(),
         backend=str(entry.get("backend", "hf")),
         path=path,
@@ -136,13 +136,13 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
         options={k: entry[k] for k in _OPTION_FIELDS if k in entry},
         **scales,
     )
-    if spec.backend == "replay":
+    if config.backend == "replay":
         given = {k for k in entry if entry[k] is not None and not (k == "params" and entry[k] == "auto")}
-        spec = with_recorded_identity(spec, given, rename=False)
-    return spec
+        config = with_recorded_identity(config, given, rename=False)
+    return config
 
 
-def load_models_file(path: Path) -> list[ModelSpec]:
+def load_models_file(path: Path) -> list[ModelConfig]:
     """Read a models file: a YAML list of models, or a mapping with a `models` list."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -154,13 +154,13 @@ def load_models_file(path: Path) -> list[ModelSpec]:
         data = data.get("models")
     if not isinstance(data, list):
         raise ModelConfigError(f"models file {path}: expected a list of models (or a 'models:' list)")
-    specs = [spec_from_entry(entry, f"models file {path}, entry {i + 1}", path.parent) for i, entry in enumerate(data)]
+    configs = [config_from_entry(entry, f"models file {path}, entry {i + 1}", path.parent) for i, entry in enumerate(data)]
     seen: set[str] = set()
-    for spec in specs:
-        if spec.name in seen:
-            raise ModelConfigError(f"models file {path}: model name {spec.name!r} appears twice")
-        seen.add(spec.name)
-    return specs
+    for config in configs:
+        if config.name in seen:
+            raise ModelConfigError(f"models file {path}: model name {config.name!r} appears twice")
+        seen.add(config.name)
+    return configs
 
 
 def split_selection(values: Iterable[str]) -> list[str]:
@@ -176,27 +176,35 @@ def split_selection(values: Iterable[str]) -> list[str]:
 
 def select_models(
     selection: list[str],
-    file_specs: list[ModelSpec],
-    builtins: dict[str, ModelSpec],
+    file_configs: list[ModelConfig],
+    builtins: dict[str, ModelConfig],
     default: str,
-) -> list[ModelSpec]:
+) -> list[ModelConfig]:
     """Resolve selected names or spec strings; nothing selected means the models file, else `default`."""
-    by_name = {**builtins, **{s.name: s for s in file_specs}}
+    by_name = {**builtins, **{s.name: s for s in file_configs}}
     if not selection:
-        return list(file_specs) if file_specs else [by_name[default]]
-    specs: list[ModelSpec] = []
+        return list(file_configs) if file_configs else [by_name[default]]
+    configs: list[ModelConfig] = []
     for item in selection:
         if item in by_name:
-            spec = by_name[item]
+            config = by_name[item]
         elif ":" in item:
-            spec = parse_spec_string(item)
+            config = parse_spec_string(item)
         else:
             known = ", ".join(sorted(by_name))
             raise ModelConfigError(
                 f"unknown model {item!r}{did_you_mean(item, by_name)}. Known names: {known}. "
-                "Or give a spec: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, openai:BASE_URL#MODEL, replay:FILE"
+                "Or give a spec string: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, openai:BASE_URL#MODEL, replay:FILE"
             )
-        if any(s.name == spec.name for s in specs):
-            spec = replace(spec, name=f"{spec.name}-{len(specs)}")
-        specs.append(spec)
-    return specs
+        if any(s.name == config.name for s in configs):
+            config = replace(config, name=f"{config.name}-{len(configs)}")
+        configs.append(config)
+    return configs
+
+
+def with_batch_size(configs: list[ModelConfig], batch_size: str | None) -> list[ModelConfig]:
+    """Apply a session-wide batch size to the models that do not set their own."""
+    if not batch_size:
+        return configs
+    value: int | str = batch_size if batch_size == "auto" else int(batch_size)
+    return [c if "batch_size" in c.options else replace(c, options={**c.options, "batch_size": value}) for c in configs]

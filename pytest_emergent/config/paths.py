@@ -14,10 +14,6 @@ def cache_root() -> Path:
     return Path(base) / "pytest-emergent"
 
 
-# The session's response cache folder (None: off), set by the plugin; graders that cache their
-# own derived data (embeddings) keep it there too.
-session_cache: dict[str, Path | None] = {}
-
 
 def hub_cache() -> Path:
     """The Hugging Face hub cache folder (`$HF_HUB_CACHE`, else `$HF_HOME/hub`, else ~/.cache/huggingface/hub)."""

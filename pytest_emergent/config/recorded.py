@@ -30,14 +30,14 @@ def recorded_headers(path: Path) -> dict[str, dict[str, Any]]:
     return headers
 
 
-def with_recorded_identity(spec: Any, given: set[str], rename: bool) -> Any:
-    """`spec` with what the recording knows of its model, except the fields in `given` (set in
+def with_recorded_identity(config: Any, given: set[str], rename: bool) -> Any:
+    """`config` with what the recording knows of its model, except the fields in `given` (set in
     the models file). `rename`: take the recorded name too (a `replay:FILE` spec string)."""
-    headers = recorded_headers(Path(spec.path or ""))
-    name = spec.model or (next(iter(headers)) if len(headers) == 1 else spec.name)
+    headers = recorded_headers(Path(config.path or ""))
+    name = config.model or (next(iter(headers)) if len(headers) == 1 else config.name)
     header = headers.get(name)
     if header is None:
-        return spec
+        return config
     scale = header.get("scale") or {}
     changes: dict[str, Any] = {"model": name}
     if rename:
@@ -49,4 +49,4 @@ def with_recorded_identity(spec: Any, given: set[str], rename: bool) -> Any:
     for key in SCALE_FIELDS:
         if key not in given and isinstance(scale.get(key), (int, float)):
             changes[key] = float(scale[key])
-    return replace(spec, **changes)
+    return replace(config, **changes)

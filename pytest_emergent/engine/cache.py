@@ -6,7 +6,6 @@ A corrupt or unreadable cache file is reported and left as it is; the run goes o
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 import warnings
@@ -133,15 +132,22 @@ class ResponseCache:
         self.db.close()
 
 
-def session_store() -> ResponseCache | None:
-    """The cache that graders and `draw` keep derived data in: the session's `--emergent-cache`
-    inside pytest, else `$EMERGENT_CACHE`, else the default folder; None when it is off."""
-    from ..config.paths import cache_root, session_cache
+class LazyCache:
+    """A session's response cache, opened on first use (a run that asks no model creates no
+    file); None when it is off or cannot be opened (a warning says why, the run goes on)."""
 
-    if "folder" in session_cache:
-        folder = session_cache["folder"]
-        return ResponseCache.open_or_warn(folder) if folder is not None else None
-    env = os.environ.get("EMERGENT_CACHE")
-    if env == "off":
-        return None
-    return ResponseCache.open_or_warn(Path(env) if env else cache_root() / "responses")
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self._cache: ResponseCache | None = None
+
+    def get(self) -> ResponseCache | None:
+        if self._cache is None and self.folder is not None:
+            self._cache = ResponseCache.open_or_warn(self.folder)
+            if self._cache is None:
+                self.folder = None
+        return self._cache
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None

@@ -1,4 +1,4 @@
-"""A backend wrapper that answers from the response cache and loads the model only on a miss.
+"""A backend wrapper that answers from the response cache and asks the model only on a miss.
 
 A fully cached re-run never loads the model: its description (parameter count, chat template)
 is cached too.
@@ -9,22 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..backends.base import Backend, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+from ..backends.base import Backend, GenerateRequest, LoglikelihoodRequest, ModelInfo, RequestError
+from ..backends.codec import decode_response, encode_response, request_key
 from .cache import ResponseCache
-from .keys import decode_response, encode_response, request_key
 
 
 class CachedBackend(Backend):
-    def __init__(self, name: str, loader: Callable[[], Backend], cache: ResponseCache, fingerprint: str):
-        self.name, self._loader, self.cache, self.fingerprint = name, loader, cache, fingerprint
-        self._inner: Backend | None = None
-        self.hits = self.misses = 0
+    """`inner` (usually a model loaded on first use) behind the response cache."""
 
-    @property
-    def inner(self) -> Backend:
-        if self._inner is None:
-            self._inner = self._loader()
-        return self._inner
+    def __init__(self, name: str, inner: Backend, cache: ResponseCache, fingerprint: str):
+        self.name, self.inner, self.cache, self.fingerprint = name, inner, cache, fingerprint
+        self.hits = self.misses = 0
 
     def _answer(self, requests: list[Any], kind: str, compute: Callable[[list[Any]], list[Any]]) -> list[Any]:
         keys = [request_key(r, self.fingerprint) for r in requests]
@@ -37,14 +32,16 @@ class CachedBackend(Backend):
         if missing:
             fresh = compute([requests[i] for i in missing])
             answers.update(zip(missing, fresh))
-            self.cache.put_many(self.name, kind, [(keys[i], encode_response(answers[i])) for i in missing])
+            # A failed request is not an answer: it is asked again next time.
+            self.cache.put_many(self.name, kind, [(keys[i], encode_response(answers[i])) for i in missing
+                                                  if not isinstance(answers[i], RequestError)])
         return [answers[i] for i in range(len(requests))]
 
-    def generate(self, requests: list[GenerateRequest]) -> list[str]:
-        return self._answer(requests, "generate", lambda rs: self.inner.generate(rs))
+    def generate(self, requests: list[GenerateRequest]) -> list[Any]:
+        return self._answer(requests, "generate", self.inner.generate)
 
-    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
-        return self._answer(requests, "loglikelihood", lambda rs: self.inner.loglikelihood(rs))
+    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Any]:
+        return self._answer(requests, "loglikelihood", self.inner.loglikelihood)
 
     def _info_record(self) -> dict[str, Any]:
         known = self.cache.model_info(self.fingerprint)
@@ -72,7 +69,4 @@ class CachedBackend(Backend):
         return rendered
 
     def close(self) -> None:
-        if self._inner is not None:
-            self._inner.close()
-            self._inner = None
-
+        self.inner.close()

@@ -10,7 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..config import ModelSpec, locate
+from ..config import ModelConfig, locate
 from .cache import ResponseCache
 
 WEIGHT_SUFFIXES = (".safetensors", ".bin", ".gguf", ".pt", ".pth", ".json", ".model", ".txt", ".jinja")
@@ -32,7 +32,7 @@ def file_sha256(path: Path, cache: ResponseCache | None) -> str:
     return value
 
 
-def weights_identity(spec: ModelSpec, cache: ResponseCache | None) -> str:
+def weights_identity(spec: ModelConfig, cache: ResponseCache | None) -> str:
     if spec.backend == "openai":
         return f"openai:{spec.base_url}#{spec.model}"
     if spec.builtin:
@@ -49,7 +49,7 @@ def weights_identity(spec: ModelSpec, cache: ResponseCache | None) -> str:
     return f"hub:{spec.path}@{spec.revision or 'main'}"
 
 
-def fingerprint(spec: ModelSpec, cache: ResponseCache | None) -> str:
+def fingerprint(spec: ModelConfig, cache: ResponseCache | None) -> str:
     """A hash of everything that changes this model's answers."""
     parts = {
         "version": CACHE_VERSION,

@@ -3,6 +3,7 @@
 Nothing here imports pytest: the `emergent` command uses it without a test session.
 """
 
+from ..config.defaults import LEDGER_FOLDER as DEFAULT_FOLDER
 from .baseline import BASELINE_MODES, assign_changes, count_changes, find_run, regressions
 from .checkpoints import Checkpoint, checkpoints_of, run_time
 from .compare import Diff, DiffEntry, Side, diff, format_diff
@@ -11,8 +12,6 @@ from .history import Cell, HistoryTable, format_history, history
 from .imports import ImportFormatError, ImportOptions, import_file
 from .record import RecordedRun, record_run
 from .store import Ledger, LedgerError, LedgerWarning, check_record, new_run_id
-
-DEFAULT_FOLDER = ".emergent"
 
 __all__ = [
     "BASELINE_MODES",

@@ -1,4 +1,4 @@
-"""The baseline of each result, and its change against it (DESIGN §2 and §6).
+"""The baseline of each result, and its change against it (docs/design.md §4).
 
 `latest` looks at every earlier run and at the lower checkpoints of the same run, so a run
 over three checkpoints of one family reports what lit up from one checkpoint to the next.

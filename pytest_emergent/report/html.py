@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..ledger.curves import Curves, curves
-from ..results import natural_key
+from ..results.summary import natural_key
 from ..scale import format_number
 
 if TYPE_CHECKING:
@@ -198,24 +199,27 @@ def _forecast_section(result: LedgerForecast) -> str:
     return "".join(parts)
 
 
-def _forecasts(documents: list[dict[str, Any]]) -> tuple[LedgerForecast, dict[str, dict[str, SeriesForecast]]]:
+def _forecasts(documents: list[dict[str, Any]], forecast: Callable[[], LedgerForecast] | None = None
+               ) -> tuple[LedgerForecast, dict[str, dict[str, SeriesForecast]]]:
     """Every forecast of the ledger, and the same by capability and family for the plots."""
     from ..forecast.ledger import forecast_runs  # numpy, only when a report is written
 
-    forecast = forecast_runs(documents)
+    result = forecast() if forecast is not None else forecast_runs(documents)
     by_capability: dict[str, dict[str, SeriesForecast]] = {}
-    for item in forecast.series:
+    for item in result.series:
         by_capability.setdefault(item.capability, {})[item.family] = item
-    return forecast, by_capability
+    return result, by_capability
 
 
-def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = None) -> str:
-    """The report over `documents` (oldest first); the matrix shows `focus`, by default the latest."""
+def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = None,
+                forecast: Callable[[], LedgerForecast] | None = None) -> str:
+    """The report over `documents` (oldest first); the matrix shows `focus`, by default the latest.
+    `forecast` gives the forecast of `documents` when a caller has it (made once per session)."""
     focus = focus if focus is not None else (documents[-1] if documents else None)
     if focus is not None and all(d is not focus and d.get("run_id") != focus.get("run_id") for d in documents):
         documents = [*documents, focus]
     drawn = [c for c in curves(documents) if c.series]
-    forecast, by_capability = _forecasts(documents)
+    forecast_result, by_capability = _forecasts(documents, forecast)
     families = sorted({f for c in drawn for f in c.series})
     colours = {f: PALETTE[i % len(PALETTE)] for i, f in enumerate(families)}
     when = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
@@ -231,12 +235,13 @@ def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = 
     body.append(f"<h2>Emergence: score against scale ({len(drawn)} capabilities)</h2>")
     body.append('<div class="plots">' + "".join(_plot(c, colours, by_capability.get(c.capability)) for c in drawn)
                 + "</div>" if drawn else "<p>No result with a known scale to plot.</p>")
-    body.append(_forecast_section(forecast))
+    body.append(_forecast_section(forecast_result))
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>pytest-emergent report</title>'
             f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
 
 
-def write_html(path: Path | str, documents: list[dict[str, Any]], focus: dict[str, Any] | None = None) -> None:
+def write_html(path: Path | str, documents: list[dict[str, Any]], focus: dict[str, Any] | None = None,
+               forecast: Callable[[], LedgerForecast] | None = None) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(documents, focus), encoding="utf-8")
+    path.write_text(render_html(documents, focus, forecast), encoding="utf-8")

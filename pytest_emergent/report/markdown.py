@@ -7,12 +7,18 @@ whether the new checkpoint broke something and what it gained.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..outcomes import Status
 from ..results import ModelHeader, Result, count_statuses, natural_key, ordered_models
 from ..scale import format_number
+
+if TYPE_CHECKING:
+    from ..forecast.ledger import LedgerForecast
+
+Forecaster = Callable[[], "LedgerForecast"]  # the forecast of every run, made when first asked for
 
 _MARK = {"lit-up": "▲ lit up", "regressed": "▼ regressed"}
 _ICON = {"pass": "✅", "early-pass": "🌱", "fail": "❌", "expected-fail": "⏳", "skip": "⏭", "error": "💥"}
@@ -78,22 +84,26 @@ def with_focus(documents: list[dict[str, Any]], focus: dict[str, Any]) -> list[d
     return [*documents, focus]
 
 
-def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None) -> list[str]:
+def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None, forecast: Forecaster | None) -> list[str]:
     """The forecast table and the emergence order, for the capabilities and families of the run.
 
     Shown only where the documents allow it: a forecast needs a family with results at three
     or more scales; an order needs several scales, or a prerequisite that passed late.
+    `forecast` gives the forecast of every run (computed once for all reports of a session).
     """
     from ..forecast import table
-    from ..forecast.ledger import forecast_runs
     from ..ledger.checkpoints import checkpoints_of
 
+    if forecast is None:
+        from ..forecast.ledger import forecast_runs
+
+        runs = with_focus(history or [], document)
+        forecast = lambda: forecast_runs(runs)  # noqa: E731
     capabilities = {r["capability"] for r in document.get("results", [])}
     families = {cp.family for cp in checkpoints_of(document).values()}
-    result = forecast_runs(with_focus(history or [], document),
-                           select=lambda cap, fam: cap in capabilities and fam in families)
+    result = forecast()
     lines: list[str] = []
-    shown = [s for s in result.series if len(s.points) >= 3]
+    shown = [s for s in result.series if len(s.points) >= 3 and s.capability in capabilities and s.family in families]
     if shown:
         head = table.header(result)
         axes = ", ".join(sorted({s.axis for s in shown}))
@@ -104,7 +114,7 @@ def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None) ->
         for item in shown:
             cells = table.row(item)
             lines.append("| " + " | ".join([f"`{_escape(cells[0])}`", *(_escape(c) for c in cells[1:])]) + " |")
-        left = len(result.series) - len(shown)
+        left = sum(1 for s in result.series if s.capability in capabilities and s.family in families) - len(shown)
         lines += [""] + ([f"{_count(left, 'series has', 'series have')} fewer than 3 scales: no forecast.", ""]
                          if left else [])
     orders = [o for o in result.orders if o.family in families and table.worth_showing(o)]
@@ -118,7 +128,8 @@ def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None) ->
     return [*lines, ""] if orders else lines
 
 
-def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | None = None) -> str:
+def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | None = None,
+                    forecast: Forecaster | None = None) -> str:
     """The whole report of one run document (with `change` filled in by the ledger).
 
     `history` is every run of the ledger (`RecordedRun.runs`); with it, or when the run alone
@@ -160,23 +171,24 @@ def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | No
     lines += ["", "**Summary:** " + ", ".join(f"{n} {s.value}" for s, n in counts.items() if n),
               "", "**Changes:** " + ", ".join(f"{changes[c]} {c}" for c in ("regressed", "lit-up", "unchanged", "new")
                                                if changes.get(c)), ""]
-    lines += _forecast(document, history)
+    lines += _forecast(document, history, forecast)
     return "\n".join(lines)
 
 
-def write_markdown(path: Path | str, document: dict[str, Any], history: list[dict[str, Any]] | None = None) -> None:
+def write_markdown(path: Path | str, document: dict[str, Any], history: list[dict[str, Any]] | None = None,
+                   forecast: Forecaster | None = None) -> None:
     """Write the report to `path`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_markdown(document, history), encoding="utf-8")
+    path.write_text(render_markdown(document, history, forecast), encoding="utf-8")
 
 
 def append_step_summary(document: dict[str, Any], environ: dict[str, str] | None = None,
-                        history: list[dict[str, Any]] | None = None) -> Path | None:
+                        history: list[dict[str, Any]] | None = None, forecast: Forecaster | None = None) -> Path | None:
     """Append the report to `$GITHUB_STEP_SUMMARY` when it is set (GitHub shows it on the run page)."""
     target = (environ if environ is not None else os.environ).get("GITHUB_STEP_SUMMARY")
     if not target:
         return None
     with open(target, "a", encoding="utf-8") as handle:
-        handle.write(render_markdown(document, history) + "\n")
+        handle.write(render_markdown(document, history, forecast) + "\n")
     return Path(target)

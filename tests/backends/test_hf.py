@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pytest_emergent.backends import GenerateRequest, LoglikelihoodRequest, load_backend
-from pytest_emergent.config import ModelSpec, builtin_specs
+from pytest_emergent.config import ModelConfig, builtin_models
 
 PROMPTS = [
     "Q: What is the capital of France?\nA:",
@@ -23,7 +23,7 @@ PAIRS = [(p, c) for p in PROMPTS for c in (" Paris", " 5 and more")][:12]
 
 @pytest.fixture(scope="module")
 def tiny(tiny_dir):
-    return load_backend(ModelSpec(name="tiny", path=str(tiny_dir), options={"batch_size": 4}))
+    return load_backend(ModelConfig(name="tiny", path=str(tiny_dir), options={"batch_size": 4}))
 
 
 @pytest.fixture(scope="module", params=["tiny", "smollm2-135m", "gemma3-270m"])
@@ -31,7 +31,7 @@ def backend(request, tiny):
     if request.param == "tiny":
         yield tiny
         return
-    loaded = load_backend(builtin_specs()[request.param])
+    loaded = load_backend(builtin_models()[request.param])
     yield loaded
     loaded.close()
 
@@ -76,7 +76,7 @@ def test_an_empty_context_is_scored_after_the_bos_token(tiny):
 
 
 def test_real_model_answers_the_essays_question_greedily():
-    smollm2 = load_backend(builtin_specs()["smollm2-135m"])
+    smollm2 = load_backend(builtin_models()["smollm2-135m"])
     try:
         (answer,) = smollm2.generate([GenerateRequest("Q: What is the capital of France?\nA:", 8, ("\n",))])
         assert "Paris" in answer
@@ -90,14 +90,14 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
     from pytest_emergent.backends import BackendError
 
     with pytest.raises(BackendError, match="model 'ghost': cannot load from"):
-        load_backend(ModelSpec(name="ghost", path=str(tmp_path / "nothing-here")))
+        load_backend(ModelConfig(name="ghost", path=str(tmp_path / "nothing-here")))
 
 
 def test_chat_turns_go_through_the_template(tiny):
-    from pytest_emergent.backends.hf import HFBackend
+    from pytest_emergent.backends.hf.causal import CausalBackend as HFBackend
 
     assert isinstance(tiny, HFBackend) and not tiny.supports_chat()
-    smollm2 = load_backend(builtin_specs()["smollm2-135m"])
+    smollm2 = load_backend(builtin_models()["smollm2-135m"])
     try:
         reply = smollm2.generate([GenerateRequest("", 12, (), (("user", "What is the capital of France?"),))])[0]
         assert "Paris" in reply

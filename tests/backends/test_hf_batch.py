@@ -1,6 +1,6 @@
 import pytest
 
-from pytest_emergent.backends.hf_batch import CPU_AUTO, auto_batch_size, largest_fitting
+from pytest_emergent.backends.hf.batch import CPU_AUTO, auto_batch_size, largest_fitting
 
 
 def fits_up_to(limit: int):

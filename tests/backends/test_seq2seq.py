@@ -6,8 +6,8 @@ import pytest
 from tiny import build_t5
 
 from pytest_emergent.backends import GenerateRequest, LoglikelihoodRequest, load_backend
-from pytest_emergent.backends.hf_seq2seq import Seq2SeqBackend
-from pytest_emergent.config import ModelSpec
+from pytest_emergent.backends.hf.seq2seq import Seq2SeqBackend
+from pytest_emergent.config import ModelConfig
 
 PROMPTS = ["cola sentence: the course is jumping well", "Hello", "2 + 3 =", "The quick brown fox jumps",
            "Q: What is the capital of France?\nA:", "Once upon a time there lived a king", "yes", "no no no no"]
@@ -16,7 +16,7 @@ PROMPTS = ["cola sentence: the course is jumping well", "Hello", "2 + 3 =", "The
 @pytest.fixture(scope="module")
 def t5(tmp_path_factory):
     folder = build_t5(tmp_path_factory.mktemp("tiny-t5"))
-    return load_backend(ModelSpec(name="t5", path=str(folder), options={"batch_size": 3}))
+    return load_backend(ModelConfig(name="t5", path=str(folder), options={"batch_size": 3}))
 
 
 def test_a_t5_folder_loads_as_an_encoder_decoder_backend(t5):

@@ -20,7 +20,7 @@ import pytest
 
 from pytest_emergent.backends import GenerateRequest, LoglikelihoodRequest, load_backend
 from pytest_emergent.backends.openai import OpenAIBackend
-from pytest_emergent.config import builtin_specs, parse_spec_string
+from pytest_emergent.config import builtin_models, parse_spec_string
 
 ROOT = Path(__file__).resolve().parents[2]
 VLLM_PYTHON = Path(os.environ.get("EMERGENT_VLLM_PYTHON", ROOT / ".venv-vllm" / "bin" / "python"))
@@ -28,12 +28,12 @@ EXAMPLES = ROOT / "examples"
 
 
 def smollm2_folder() -> Path:
-    from pytest_emergent.backends.hf_load import _dequant_dir
+    from pytest_emergent.backends.hf.loading import _dequant_dir
     from pytest_emergent.config import locate
 
     folder = _dequant_dir(locate("smollm2-135m"))
     if not (folder / "config.json").is_file():
-        load_backend(builtin_specs()["smollm2-135m"]).close()
+        load_backend(builtin_models()["smollm2-135m"]).close()
     return folder
 
 

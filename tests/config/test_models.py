@@ -4,7 +4,7 @@ import pytest
 
 from pytest_emergent.config import (
     ModelConfigError,
-    builtin_specs,
+    builtin_models,
     load_models_file,
     parse_spec_string,
     select_models,
@@ -28,12 +28,12 @@ def test_malformed_spec_strings_are_refused(text):
 
 
 def test_nothing_selected_means_the_default_builtin():
-    assert [s.name for s in select_models([], [], builtin_specs(), "smollm2-135m")] == ["smollm2-135m"]
+    assert [s.name for s in select_models([], [], builtin_models(), "smollm2-135m")] == ["smollm2-135m"]
 
 
 def test_an_unknown_name_lists_the_known_ones_and_spec_forms():
     with pytest.raises(ModelConfigError, match=r"unknown model 'nope'.*gemma3-270m.*hf:PATH"):
-        select_models(["nope"], [], builtin_specs(), "smollm2-135m")
+        select_models(["nope"], [], builtin_models(), "smollm2-135m")
 
 
 def test_selection_is_split_on_commas_and_deduplicated():

@@ -13,8 +13,8 @@ import time
 import pytest
 
 from pytest_emergent.backends.base import GenerateRequest, Loglikelihood
+from pytest_emergent.backends.codec import request_key
 from pytest_emergent.engine.cache import FILE_NAME, ResponseCache
-from pytest_emergent.engine.keys import request_key
 
 
 def test_answers_round_trip_and_keys_depend_on_the_fingerprint(tmp_path):
@@ -66,7 +66,7 @@ def test_killing_a_writer_with_sigkill_leaves_a_cache_the_next_run_reads(tmp_pat
 
 def test_loglikelihood_answers_keep_their_type(tmp_path):
     from pytest_emergent.backends.base import LoglikelihoodRequest
-    from pytest_emergent.engine.keys import decode_response, encode_response
+    from pytest_emergent.backends.codec import decode_response, encode_response
 
     value = encode_response(Loglikelihood(-1.5, True, 2))
     assert decode_response(LoglikelihoodRequest("a", "b"), value) == Loglikelihood(-1.5, True, 2)

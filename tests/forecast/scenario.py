@@ -20,8 +20,7 @@ from typing import Any
 from ledger.scenario import START, header
 
 from pytest_emergent.outcomes import Status
-from pytest_emergent.report.json_report import build_document
-from pytest_emergent.results import Result
+from pytest_emergent.results import Result, build_document
 
 SIZES = (100e6, 300e6, 1e9, 3e9)
 CHECKPOINTS = [header(f"pico-{name}", "pico", size) for name, size in zip(("100m", "300m", "1b", "3b"), SIZES)]

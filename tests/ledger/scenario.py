@@ -10,8 +10,7 @@ import datetime as dt
 from typing import Any
 
 from pytest_emergent.outcomes import Status
-from pytest_emergent.report.json_report import build_document
-from pytest_emergent.results import ModelHeader, Result
+from pytest_emergent.results import ModelHeader, Result, build_document
 from pytest_emergent.scale import format_number
 
 START = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc)

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ... import __version__
 from ...outcomes import Status, decide_status
 from ...results import SCHEMA_VERSION
 from ...scale import Scale, ScaleRequirement, describe_gap, unmet
+from ...version import __version__
 
 
 class ImportFormatError(ValueError):

@@ -1,0 +1,52 @@
+"""The frozen record a YAML spec entry becomes, with its cases rendered for each framing.
+
+Collection builds these once per file; items of every model share them, so nothing here
+depends on a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ...checks.types import Case, Check
+from ...scale import ScaleRequirement
+from ..fingerprint import digest
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One validated capability entry with its cases rendered for each of its formats."""
+
+    id: str
+    description: str
+    file: Path
+    line: int | None
+    scale: ScaleRequirement
+    traits: tuple[str, ...]
+    formats: tuple[str, ...]
+    check: Check
+    threshold: float
+    shots: int
+    max_new_tokens: int
+    stop: tuple[str, ...] | None
+    system: str | None
+    prefix: str | None  # put once before the few-shot examples (BIG-bench task_prefix)
+    metric_name: str | None  # a BIG-bench metric name (exact_str_match, multiple_choice_grade) when known
+    rendered: Mapping[str, tuple[Case, ...]]  # format -> cases
+    shot_indices: tuple[tuple[int, ...], ...]  # per case: the other cases shown before it
+    prerequisites: tuple[str, ...] = ()  # requires_capabilities: ids this capability builds on
+
+    def capability(self, format: str) -> str:
+        """The capability id in reports: framings are separate rows when there are several."""
+        return f"{self.id}[{format}]" if len(self.formats) > 1 else self.id
+
+    def fingerprint(self, format: str) -> str:
+        """What this entry measures in one framing: its rendered cases and every field that changes
+        a prompt, an answer's grade or the pass rate needed (not its description or declared scale)."""
+        cases = [[c.prompt, list(c.expected), list(c.choices), list(c.correct), dict(c.extra)]
+                 for c in self.rendered[format]]
+        check = [self.check.type, dict(self.check.options), vars(self.check.normalize)]
+        return digest([format, cases, check, self.threshold, [list(s) for s in self.shot_indices], self.max_new_tokens,
+                       self.stop, self.system, self.prefix])

@@ -1,0 +1,159 @@
+"""The `model` object a test receives: generate, loglikelihood, choose, chat over a backend.
+
+Every method takes one input or a list; a list becomes one backend call, with identical
+requests computed once. All of them, and the YAML spec items' planner, reach the backend
+through the same two methods, `complete` and `score`: the one place where requests are
+deduplicated, failures are told apart from answers, and every exchange is shown to the
+observer (the plugin keeps them as the test's evidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
+
+from ..backends.base import Backend, BackendError, GenerateRequest, LoglikelihoodRequest, RequestError
+from ..scale import Scale
+from .framing import FORMATS, Framed, Shot, check_format, frame, frame_messages
+
+T = TypeVar("T")
+Observer = Callable[[str, Sequence[Any], Sequence[Any]], None]  # (kind, requests, answers)
+
+__all__ = ["FORMATS", "Choice", "Model", "Shot"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The most likely of several continuations, with every choice's log-likelihood."""
+
+    index: int
+    choices: tuple[str, ...]
+    scores: tuple[float, ...]
+
+    @property
+    def text(self) -> str:
+        return self.choices[self.index]
+
+    @property
+    def margin(self) -> float:
+        """Log-likelihood of the best choice minus the runner-up (0 with one choice)."""
+        ranked = sorted(self.scores, reverse=True)
+        return ranked[0] - ranked[1] if len(ranked) > 1 else 0.0
+
+
+def _raise_failures(answers: list[Any]) -> list[Any]:
+    failed = next((a for a in answers if isinstance(a, RequestError)), None)
+    if failed is not None:
+        raise BackendError(failed.message)
+    return answers
+
+
+@dataclass
+class Model:
+    """A loaded model as tests see it."""
+
+    name: str
+    backend: Backend
+    scale: Scale
+    traits: tuple[str, ...] = ()
+    family: str | None = None
+    info: dict[str, Any] = field(default_factory=dict)
+    observer: Observer | None = field(default=None, repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        return f"<Model {self.name} params={self.scale.params}>"
+
+    # -- the two ways to the backend ---------------------------------------------------------
+    def _ask(self, kind: str, requests: Sequence[T], call: Callable[[list[T]], list[Any]]) -> list[Any]:
+        distinct = list(dict.fromkeys(requests))
+        answers = dict(zip(distinct, call(distinct) if distinct else []))
+        out = [answers[r] for r in requests]
+        if self.observer is not None:
+            self.observer(kind, requests, out)
+        return out
+
+    def complete(self, requests: Sequence[GenerateRequest], *, keep_errors: bool = False) -> list[Any]:
+        """Greedy continuations of framed requests, each distinct request asked once.
+
+        A request the backend could not answer raises BackendError, or with `keep_errors`
+        comes back as a RequestError in its place (the YAML planner errors only its items)."""
+        out = self._ask("generate", requests, self.backend.generate)
+        return out if keep_errors else _raise_failures(out)
+
+    def score(self, requests: Sequence[LoglikelihoodRequest], *, keep_errors: bool = False) -> list[Any]:
+        """Log-likelihoods of continuations, each distinct request asked once (see `complete`)."""
+        out = self._ask("loglikelihood", requests, self.backend.loglikelihood)
+        return out if keep_errors else _raise_failures(out)
+
+    # -- prompts -----------------------------------------------------------------------------
+    def frame(self, prompt: str, format: str | None = None, *, shots: Sequence[Shot] = (),
+              system: str | None = None, prefix: str | None = None) -> Framed:
+        """`prompt` in a framing (`raw`, `qa`, `t5`, `instruct`), after its few-shot examples."""
+        render = self.backend.render_chat if self.backend.supports_chat() else None
+        return frame(prompt, format, shots=shots, system=system, prefix=prefix, render_chat=render)
+
+    def format_prompt(self, prompt: str, format: str | None) -> str:
+        """The text a framing sends (for scoring); `instruct` is templated when the model has a template."""
+        return self.frame(prompt, format).text
+
+    # -- generation --------------------------------------------------------------------------
+    @overload
+    def generate(self, prompts: str, *, max_new_tokens: int = ..., stop: Any = ..., format: str | None = ...,
+                 shots: Sequence[Shot | tuple[str, str]] = ...) -> str: ...
+    @overload
+    def generate(self, prompts: Sequence[str], *, max_new_tokens: int = ..., stop: Any = ..., format: str | None = ...,
+                 shots: Sequence[Shot | tuple[str, str]] = ...) -> list[str]: ...
+
+    def generate(self, prompts, *, max_new_tokens=32, stop=None, format=None, shots=()):
+        """Greedy continuation(s). `stop` cuts at the first stop string; by default the framing's
+        own stops apply (`qa` and `t5` stop at a newline). `shots`: (prompt, answer) examples shown
+        first, in the same framing."""
+        check_format(format)
+        single = isinstance(prompts, str)
+        examples = tuple(s if isinstance(s, Shot) else Shot(*s) for s in shots)
+        requests = []
+        for prompt in [prompts] if single else list(prompts):
+            framed = self.frame(prompt, format, shots=examples)
+            stops = framed.stop if stop is None else (stop,) if isinstance(stop, str) else tuple(stop)
+            requests.append(GenerateRequest(framed.text, max_new_tokens, stops, framed.messages))
+        out = self.complete(requests)
+        return out[0] if single else out
+
+    def chat(self, messages, *, max_new_tokens: int = 128, stop=None):
+        """Reply to a conversation (list of {'role','content'}), or to each of a list of them."""
+        single = bool(messages) and isinstance(messages[0], dict)
+        requests = []
+        render = self.backend.render_chat if self.backend.supports_chat() else None
+        for conversation in [messages] if single else list(messages):
+            framed = frame_messages(tuple((m["role"], m["content"]) for m in conversation), render)
+            stops = (stop,) if isinstance(stop, str) else tuple(stop or ()) or framed.stop
+            requests.append(GenerateRequest(framed.text, max_new_tokens, stops, framed.messages))
+        out = [text.strip() for text in self.complete(requests)]
+        return out[0] if single else out
+
+    # -- scoring -----------------------------------------------------------------------------
+    def loglikelihood(self, context, continuation=None):
+        """log P(continuation | context); or, given a list of (context, continuation) pairs, a list."""
+        if continuation is not None:
+            return self.score([LoglikelihoodRequest(context, continuation)])[0].logprob
+        return [r.logprob for r in self.score([LoglikelihoodRequest(c, x) for c, x in context])]
+
+    def choose(self, context, choices, *, format=None):
+        """The most likely continuation among `choices`; lists of contexts and choice lists give a list."""
+        single = isinstance(context, str)
+        contexts = [self.format_prompt(c, format) for c in ([context] if single else list(context))]
+        option_sets = [list(choices)] if single else [list(c) for c in choices]
+        if len(contexts) != len(option_sets):
+            raise ValueError("choose: give one list of choices per context")
+        if any(not options for options in option_sets):
+            raise ValueError("choose: every context needs at least one choice")
+        scores = iter(self.score([LoglikelihoodRequest(c, o) for c, options in zip(contexts, option_sets)
+                                  for o in options]))
+        out = []
+        for options in option_sets:
+            row = tuple(next(scores).logprob for _ in options)
+            best = max(range(len(row)), key=row.__getitem__)
+            out.append(Choice(best, tuple(options), row))
+        return out[0] if single else out
+
