@@ -39,17 +39,47 @@ SPEC = """
 """
 
 
+# Units of the layout before the re-layout (issue 15), named by the stage they belonged to.
+OLD_UNITS = {"specs": "capabilities", "requirements": "capabilities", "scoring": "capabilities",
+             "draw": "capabilities", "model": "models", "pool": "models", "session": "state"}
+
+
+def unit_of(path: str) -> str:
+    parts = path.strip(os.sep).split(os.sep)
+    unit = parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
+    return OLD_UNITS.get(unit, unit)
+
+
 class Tracer:
-    """Collects (file, function) of calls into the package while `active`."""
+    """Collects (file, function) of calls into the package while `active`, and the calls that go
+    back up the layers of the layout (a lower stage calling a higher one: a callback)."""
 
     def __init__(self, package: str):
-        self.package, self.active, self.calls = package, False, set()
+        self.package, self.active, self.calls, self.upward = package, False, set(), set()
+        from test_layout import LAYERS
+
+        self.rank = {unit: i for i, layer in enumerate(LAYERS) for unit in layer}
+
+    def _project(self, frame):  # noqa: ANN001
+        while frame is not None and self.package not in frame.f_code.co_filename:
+            frame = frame.f_back
+        return frame
 
     def __call__(self, frame, event, arg):  # noqa: ANN001 - sys.setprofile's signature
-        if event == "call" and self.active:
-            path = frame.f_code.co_filename
-            if self.package in path:
-                self.calls.add((path.split(self.package, 1)[1], frame.f_code.co_qualname))
+        if event != "call" or not self.active:
+            return
+        path = frame.f_code.co_filename
+        if self.package not in path:
+            return
+        here = path.split(self.package, 1)[1]
+        self.calls.add((here, frame.f_code.co_qualname))
+        caller = self._project(frame.f_back)
+        if caller is None:
+            return
+        there = caller.f_code.co_filename.split(self.package, 1)[1]
+        low, high = unit_of(there), unit_of(here)
+        if self.rank.get(high, -1) > self.rank.get(low, 99):
+            self.upward.add((f"{there}:{caller.f_code.co_qualname}", f"{here}:{frame.f_code.co_qualname}"))
 
 
 def main() -> None:
@@ -92,7 +122,10 @@ def main() -> None:
     files = sorted({f for f, _ in tracer.calls})
     named = {(f, n) for f, n in tracer.calls if "<" not in n}  # no modules, comprehensions, lambdas
     print(f"one YAML item, runtest to report: {len(files)} files, {len(named)} functions and methods "
-          f"({len(tracer.calls)} with comprehensions, lambdas and module bodies) of pytest_emergent")
+          f"({len(tracer.calls)} with comprehensions, lambdas and module bodies) of pytest_emergent; "
+          f"{len(tracer.upward)} calls back up the layers")
+    for caller, callee in sorted(tracer.upward):
+        print(f"  up: {caller} -> {callee}")
     if args.list:
         for path in files:
             names = sorted(n for f, n in tracer.calls if f == path)

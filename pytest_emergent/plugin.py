@@ -142,7 +142,10 @@ def model(request: pytest.FixtureRequest):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_setup(item: pytest.Item):
     if MODEL_KEY in item.stash:
-        item.config.stash[STATE_KEY].begin(item)
+        state = item.config.stash[STATE_KEY]
+        state.begin(item)
+        if "model" not in getattr(item, "fixturenames", ()):  # a YAML item: no fixture asks for the model
+            state.attach(item, item.stash[MODEL_KEY])
     return (yield)
 
 

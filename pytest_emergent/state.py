@@ -110,7 +110,7 @@ class EmergentState:
     def attach(self, item: pytest.Item, name: str) -> Model:
         """Load (or reuse) the model for an item and assess it against the item's declaration.
 
-        Python tests (through the `model` fixture) and YAML items (in their setup) both come
+        Python tests (through the `model` fixture) and YAML items (the setup hook) both come
         here; a model that cannot load fails the setup with one line, no traceback."""
         __tracebackhide__ = True
         try:

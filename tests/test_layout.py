@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"scale"},
     {"config", "results"},  # configuration; the typed records of a run
     {"backends"},  # the models' weights or servers, list in, list out
-    {"engine", "checks"},  # response cache, fingerprints, recording; graders and the sandbox
+    {"engine", "checks"},  # weights loaded on first use, response cache, fingerprints, recording; graders, sandbox
     {"models"},  # framings, the Model tests see, the pool that loads models
     {"capabilities", "ledger"},  # Python tests and YAML specs; run records across runs
     {"forecast"},

@@ -1,8 +1,9 @@
 """Loading and releasing models: one in memory at a time, each loaded at most once per session.
 
 A model's backend is built in layers, each a Backend: the weights, loaded on first use
-(`LazyBackend`); the response cache in front of them (a fully cached re-run never loads them);
-the recording of every exchange (`--emergent-record`). The `Model` that tests see sits on top.
+(`engine.lazy.LazyBackend`); the response cache in front of them (a fully cached re-run never
+loads them); the recording of every exchange (`--emergent-record`). The `Model` that tests see
+sits on top.
 """
 
 from __future__ import annotations
@@ -10,16 +11,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from ..backends import Backend, BackendError, available_backends, load_backend
-from ..backends.base import GenerateRequest, LoglikelihoodRequest, ModelInfo
+from ..backends import Backend, BackendError, available_backends
 from ..config import ModelConfig, ModelConfigError, check_available
 from ..config.paths import hub_cache, in_hub_cache, looks_like_hub_id
 from ..config.recorded import recorded_headers
 from ..engine.cache import LazyCache
 from ..engine.cached import CachedBackend
 from ..engine.fingerprint import fingerprint
+from ..engine.lazy import LazyBackend
 from ..engine.recording import Recorder, RecordingBackend
 from ..results import ModelHeader
 from ..scale import Scale
@@ -62,55 +62,6 @@ def check_model(config: ModelConfig) -> None:
         if not in_hub_cache(config.path) and os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):
             raise ModelConfigError(f"model {config.name!r}: no folder {config.path}, and {config.path} is not in the "
                                    f"hub cache {hub_cache()} (HF_HUB_OFFLINE is set, so nothing can be downloaded)")
-
-
-class LazyBackend(Backend):
-    """The model's weights, loaded on first use; a failure to load is one short message, kept."""
-
-    def __init__(self, config: ModelConfig, say: Say):
-        self.config, self.say = config, say
-        self._inner: Backend | None = None
-        self.error: str | None = None
-
-    @property
-    def inner(self) -> Backend:
-        if self._inner is None:
-            if self.error is not None:
-                raise BackendError(self.error)
-            self.say(f"loading model {self.config.name} ({self.config.backend})")
-            try:
-                self._inner = load_backend(self.config)
-            except (BackendError, ModelConfigError) as exc:
-                self.error = str(exc)
-            except Exception as exc:  # any loader failure: one clear message, not a traceback per test
-                self.error = f"model {self.config.name!r}: loading failed: {type(exc).__name__}: {exc}"
-            if self._inner is None:
-                raise BackendError(self.error)
-        return self._inner
-
-    @property
-    def loaded(self) -> bool:
-        return self._inner is not None
-
-    def generate(self, requests: list[GenerateRequest]) -> list[Any]:
-        return self.inner.generate(requests)
-
-    def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Any]:
-        return self.inner.loglikelihood(requests)
-
-    def supports_chat(self) -> bool:
-        return self.inner.supports_chat()
-
-    def render_chat(self, messages: tuple[tuple[str, str], ...]) -> str | None:
-        return self.inner.render_chat(messages)
-
-    def info(self) -> ModelInfo:
-        return self.inner.info()
-
-    def close(self) -> None:
-        if self._inner is not None:
-            self._inner.close()
-            self._inner = None
 
 
 def _weights_identity(config: ModelConfig, fingerprint: str) -> str | None:

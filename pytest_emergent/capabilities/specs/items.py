@@ -39,9 +39,6 @@ class SpecItem(pytest.Item):
         requirement = Requirement(spec.scale, spec.traits, None, None, spec.prerequisites)
         self.stash[CAPABILITY_KEY] = Capability(spec.capability(format), requirement, spec.fingerprint(format), "spec")
 
-    def setup(self) -> None:
-        self.config.stash[STATE_KEY].attach(self, self.model_name)
-
     def runtest(self) -> None:
         plan = plan_for(self)
         if plan.error:
