@@ -21,6 +21,7 @@ from .report.github import junit_properties
 from .requirements import evaluate_marks, judge
 from .scale import ScaleError, parse_tiers
 from .session import HEADER_KEY, MODEL_KEY, REQUIREMENT_KEY, VERDICT_KEY, EmergentState, Outputs
+from .significance import CORRECTIONS
 
 STATE_KEY = pytest.StashKey[EmergentState]()
 SCORE_KEY = pytest.StashKey[scoring.ScoreRecord]()
@@ -61,6 +62,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="keep no run record (changes then come only from lower checkpoints of this run).")
     group.addoption("--emergent-baseline", dest="emergent_baseline", metavar="latest|RUN_ID|none",
                     help="what results are compared with (default latest: the previous checkpoint of the family).")
+    group.addoption("--emergent-alpha", dest="emergent_alpha", metavar="LEVEL",
+                    help="significance level a change must reach to count as regressed or lit up (default 0.05).")
+    group.addoption("--emergent-correction", dest="emergent_correction", choices=CORRECTIONS,
+                    help="control of false changes over a run's results: holm (default), bh, none.")
     group.addoption("--emergent-cache", dest="emergent_cache", metavar="DIR|off",
                     help=f"response cache folder, or off (default {DEFAULT_CACHE}). Env EMERGENT_CACHE.")
     group.addoption("--emergent-record", dest="emergent_record", metavar="FILE",
@@ -75,6 +80,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("emergent_ledger", "folder of run records", default="")
     parser.addini("emergent_no_ledger", "keep no run record", type="bool", default=False)
     parser.addini("emergent_baseline", "latest, a run id, or none", default="")
+    parser.addini("emergent_alpha", "significance level of a change (default 0.05)", default="")
+    parser.addini("emergent_correction", "holm, bh or none (default holm)", default="")
     parser.addini("emergent_cache", "response cache folder, or off", default="")
     parser.addini("emergent_record", "file recording every request and response", default="")
     parser.addini("emergent_tiers", "named scales: 'NAME = 7B' or 'NAME = params:7B tokens:2T' per line",
@@ -141,6 +148,22 @@ def _path(config: pytest.Config, name: str) -> Path | None:
     return path if path.is_absolute() else Path(config.invocation_params.dir) / path
 
 
+def _significance(config: pytest.Config) -> tuple[float, str]:
+    """(alpha, correction) from the options or ini keys; a bad value stops the run at once."""
+    text, correction = _option(config, "emergent_alpha") or "0.05", _option(config, "emergent_correction") or "holm"
+    try:
+        alpha = float(text)
+    except ValueError:
+        alpha = -1.0
+    if not 0 < alpha < 1:
+        raise pytest.UsageError(f"pytest-emergent: --emergent-alpha (ini emergent_alpha) must be a level between 0 "
+                                f"and 1, got {text!r}")
+    if correction not in CORRECTIONS:
+        raise pytest.UsageError(f"pytest-emergent: --emergent-correction (ini emergent_correction) must be one of "
+                                f"{', '.join(CORRECTIONS)}, got {correction!r}")
+    return alpha, correction
+
+
 def _outputs(config: pytest.Config) -> Outputs:
     cache_value = _option(config, "emergent_cache") or os.environ.get("EMERGENT_CACHE") or ""
     if cache_value == "off":
@@ -152,12 +175,15 @@ def _outputs(config: pytest.Config) -> Outputs:
         cache = cache_root() / "responses"
     no_ledger = bool(_option(config, "emergent_no_ledger"))
     baseline = _option(config, "emergent_baseline") or "latest"
+    alpha, correction = _significance(config)
     return Outputs(
         json=_path(config, "emergent_json"),
         markdown=_path(config, "emergent_md"),
         html=_path(config, "emergent_html"),
         ledger=None if no_ledger else (_path(config, "emergent_ledger") or config.rootpath / DEFAULT_LEDGER),
         baseline=baseline,
+        alpha=alpha,
+        correction=correction,
         cache=cache,
         record=_path(config, "emergent_record"),
     )

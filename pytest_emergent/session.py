@@ -54,6 +54,8 @@ class Outputs:
     html: Path | None = None
     ledger: Path | None = None
     baseline: str = "latest"
+    alpha: float = 0.05  # --emergent-alpha
+    correction: str = "holm"  # --emergent-correction
     cache: Path | None = None
     record: Path | None = None
 
@@ -215,7 +217,8 @@ class EmergentState:
         if interrupted and out.ledger is not None:
             self._say(f"run interrupted after {len(self.results)} results: not recorded in the ledger {out.ledger}")
         try:
-            recorded = record_run(document, out.ledger, baseline=out.baseline, store=not interrupted)
+            recorded = record_run(document, out.ledger, baseline=out.baseline, store=not interrupted,
+                                  alpha=out.alpha, correction=out.correction)
         except LedgerError as exc:
             self._say(f"ledger: {exc}; the run is not recorded")
             return
