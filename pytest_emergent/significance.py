@@ -200,13 +200,22 @@ def summarize_values(values: Sequence[float], threshold: float | None = None, le
 
 # -- one-sided tests of a drop (swap the arguments for a rise) -----------------------------------
 
-def _log_sum_exp(logs: list[float]) -> float:
-    top = max(logs)
-    return top + math.log(math.fsum(math.exp(v - top) for v in logs))
-
-
 def _log_comb(n: int, k: int) -> float:
     return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def _tail_sum(log_term: Callable[[int], float], values: range) -> float:
+    """Σ exp(log_term(v)) over `values`, stopping once the terms have peaked and fallen below
+    e⁻⁴⁰ of the largest (they only fall further: the distributions here are unimodal)."""
+    logs: list[float] = []
+    top = -math.inf
+    for v in values:
+        current = log_term(v)
+        if logs and current < logs[-1] and current < top - 40:
+            break
+        logs.append(current)
+        top = max(top, current)
+    return math.exp(top) * math.fsum(math.exp(v - top) for v in logs)
 
 
 def mcnemar_drop(lost: int, gained: int) -> float:
@@ -218,8 +227,7 @@ def mcnemar_drop(lost: int, gained: int) -> float:
     d = lost + gained
     if d == 0 or lost == 0:
         return 1.0
-    logs = [_log_comb(d, i) - d * math.log(2) for i in range(lost, d + 1)]
-    return min(1.0, math.exp(_log_sum_exp(logs)))
+    return min(1.0, _tail_sum(lambda i: _log_comb(d, i) - d * math.log(2), range(lost, d + 1)))
 
 
 def fisher_drop(passed_before: int, n_before: int, passed_after: int, n_after: int) -> float:
@@ -235,9 +243,8 @@ def fisher_drop(passed_before: int, n_before: int, passed_after: int, n_after: i
     if passed_after < low:
         return 1.0
     denominator = _log_comb(total, n_after)
-    logs = [_log_comb(passes, x) + _log_comb(total - passes, n_after - x) - denominator
-            for x in range(low, passed_after + 1)]
-    return min(1.0, math.exp(_log_sum_exp(logs)))
+    return min(1.0, _tail_sum(lambda x: _log_comb(passes, x) + _log_comb(total - passes, n_after - x) - denominator,
+                              range(passed_after, low - 1, -1)))
 
 
 def upper_tail(z: float) -> float:
@@ -251,13 +258,21 @@ def upper_quantile(alpha: float) -> float:
     return _NORMAL.inv_cdf(1 - alpha)
 
 
-def z_drop(before: float, stderr_before: float, after: float, stderr_after: float) -> tuple[float, float]:
-    """(z, one-sided p) that the score dropped, from two independent standard errors."""
+def z_drop(before: float, stderr_before: float, after: float, stderr_after: float,
+           continuity: float = 0.0) -> tuple[float, float]:
+    """(z, one-sided p) that the score dropped, from two independent standard errors.
+
+    `continuity` shrinks the difference towards 0 first (Yates): a pass rate of n cases moves
+    in steps of 1/n, and without it the normal approximation is too ready to call small-n
+    differences significant. Pass ½·(1/n₁ + 1/n₂) when both n are known.
+    """
     spread = math.hypot(stderr_before, stderr_after)
+    difference = before - after
+    difference = math.copysign(max(0.0, abs(difference) - continuity), difference)
     if spread <= 0:
-        return (math.inf if before > after else -math.inf if before < after else 0.0,
-                0.0 if before > after else 1.0)
-    z = (before - after) / spread
+        return (math.inf if difference > 0 else -math.inf if difference < 0 else 0.0,
+                0.0 if difference > 0 else 1.0)
+    z = difference / spread
     return (z, upper_tail(z))
 
 
@@ -321,6 +336,25 @@ def cases_needed(pvalue_at: Callable[[int], float], alpha: float, start: int = 1
         else:
             low = middle
     return high
+
+
+def paired_cases_estimate(lost_share: float, gained_share: float, alpha: float) -> int | None:
+    """Cases per run at which these shares of pass → fail and fail → pass cases would make a
+    significant drop (normal approximation of the sign test); None when nothing was lost on balance."""
+    if lost_share <= gained_share:
+        return None
+    z = upper_quantile(alpha)
+    return math.ceil(z * z * (lost_share + gained_share) / (lost_share - gained_share) ** 2)
+
+
+def unpaired_cases_estimate(rate_before: float, rate_after: float, alpha: float) -> int | None:
+    """Cases per run at which this drop in pass rate would be significant between different cases
+    (normal approximation of the two-proportion test); None when the rate did not drop."""
+    if rate_after >= rate_before:
+        return None
+    z = upper_quantile(alpha)
+    pooled = (rate_before + rate_after) / 2
+    return math.ceil(z * z * 2 * pooled * (1 - pooled) / (rate_before - rate_after) ** 2)
 
 
 def min_cases_paired(alpha: float) -> int:

@@ -21,6 +21,10 @@ def _number(value: Any) -> float | None:
     return None
 
 
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
 def graded(cases: list[dict[str, Any]] | None) -> list[tuple[str, bool]]:
     """(id, passed) of the cases that were graded (`passed` true or false, not an error)."""
     return [(c["id"], c["passed"]) for c in cases or []
@@ -45,10 +49,10 @@ def complete_error_bars(result: dict[str, Any], cases: list[dict[str, Any]] | No
     flags = graded(cases if cases is not None else result.get("cases"))
     score = _number(result.get("score"))
     stderr = result_stderr(result)
-    n = result.get("n") if isinstance(result.get("n"), int) and not isinstance(result.get("n"), bool) else None
+    n = _count(result.get("n"))
     if flags:
-        summary = significance.summarize([p for _, p in flags])
-        n = n if n is not None else summary.n
+        summary = significance.summarize([passed for _, passed in flags])
+        n = summary.n if n is None else n
         interval = summary.interval
     elif stderr is not None and score is not None:
         interval = significance.normal_interval(score, stderr)
@@ -56,8 +60,7 @@ def complete_error_bars(result: dict[str, Any], cases: list[dict[str, Any]] | No
         interval = significance.wilson_interval(score * n, n)
     else:
         interval = None
-    result.setdefault("n", n)
-    if result.get("n") is None and n is not None:
+    if result.get("n") is None:
         result["n"] = n
     if result.get("interval") is None:
         result["interval"] = None if interval is None else [interval[0], interval[1]]
@@ -85,7 +88,7 @@ def evidence_of(result: dict[str, Any], cases: list[dict[str, Any]] | None) -> E
     ids = [i for i, _ in flags]
     by_id = dict(flags) if flags and len(set(ids)) == len(ids) else None
     score = _number(result.get("score"))
-    n = result.get("n") if isinstance(result.get("n"), int) and not isinstance(result.get("n"), bool) else None
+    n = _count(result.get("n"))
     if flags:
         n, rate = len(flags), sum(p for _, p in flags) / len(flags)
     elif score is not None and 0.0 <= score <= 1.0:

@@ -87,7 +87,8 @@ def _fisher(before: Evidence, after: Evidence) -> Test:
 
 def _z(before: Evidence, after: Evidence) -> Test:
     assert before.score is not None and after.score is not None
-    z, p_drop = sig.z_drop(before.score, before.stderr or 0.0, after.score, after.stderr or 0.0)
+    continuity = 0.5 * (1 / before.n + 1 / after.n) if before.n and after.n else 0.0
+    z, p_drop = sig.z_drop(before.score, before.stderr or 0.0, after.score, after.stderr or 0.0, continuity)
     known = [x for x in (before.n, after.n) if x]
     return Test("z-stderr", p_drop, sig.upper_tail(-z), 0.0, 0.0, min(known) if known else None,
                 f"{before.score:.3g} (se {before.stderr:.2g}) → {after.score:.3g} (se {after.stderr:.2g})", z=z)
@@ -130,6 +131,30 @@ def _fmt(p: float) -> str:
     return f"{p:.2g}" if p >= 1e-4 else f"{p:.1e}"
 
 
+_EXACT_UP_TO = 400  # beyond this many cases the normal approximation is as good, and much cheaper
+
+
+def _estimate(test: Test, drop: bool, alpha: float) -> int | None:
+    """About how many cases per run would make the same rates (or effect) significant."""
+    if test.kind in ("mcnemar-exact", "one-case"):
+        m = max(test.n or 1, 1)
+        lost, gained = (test.lost, test.gained) if drop else (test.gained, test.lost)
+        estimate = sig.paired_cases_estimate(lost / m, gained / m, alpha)
+    elif test.kind == "fisher-exact" and test.rates:
+        before, after = test.rates if drop else test.rates[::-1]
+        estimate = sig.unpaired_cases_estimate(before, after, alpha)
+    elif test.kind == "z-stderr" and test.z is not None and test.n:
+        z = test.z if drop else -test.z
+        estimate = math.ceil(test.n * (sig.upper_quantile(alpha) / z) ** 2) if z > 0 else None
+        return estimate
+    else:
+        return None
+    if estimate is None or estimate > _EXACT_UP_TO:
+        return estimate
+    return sig.cases_needed(lambda n: test.pvalue_at(n, drop), alpha, start=max(1, estimate // 2),
+                            limit=4 * _EXACT_UP_TO) or estimate
+
+
 def _needed(test: Test, drop: bool, alpha: float) -> str:
     """Say how many cases would make a change of this size significant, or that none could be."""
     if test.kind == "one-case":
@@ -144,23 +169,23 @@ def _needed(test: Test, drop: bool, alpha: float) -> str:
     if test.kind != "z-stderr" and (test.n or 0) < least:
         return (f"with {test.n} case{'s' if test.n != 1 else ''} no change can be significant at α = {alpha:g}; "
                 f"at least {least} cases are needed")
-    needed = sig.cases_needed(lambda n: test.pvalue_at(n, drop), alpha, start=(test.n or 0) + 1)
+    needed = _estimate(test, drop, alpha)
     if needed is None:
         return ""
     return f"at these rates about {needed} cases per run would make it significant at α = {alpha:g} (before the correction)"
 
 
 def _families(items: list[Compared], alpha: float, correction: str) -> dict[tuple[int, bool], float]:
-    """Adjusted p-values by (item index, is-drop), for the tests that can reach the level."""
+    """Adjusted p-values by (item index, is-drop), for the tests that can reach the level.
+
+    Every compared result is in both families, whatever its baseline's status: choosing the
+    drop tests by "the baseline passed" would choose them by the data (a capability that passed
+    by luck tends to fall back), shrink the family and let false regressions through.
+    """
     adjusted: dict[tuple[int, bool], float] = {}
     for drop in (True, False):
-        members = []
-        for i, item in enumerate(items):
-            if item.test is None or item.baseline is None or not (item.current.passed or item.current.failed):
-                continue
-            if (item.baseline.passed if drop else item.baseline.failed) and \
-                    (item.test.min_p_drop if drop else item.test.min_p_rise) <= alpha:
-                members.append(i)
+        members = [i for i, item in enumerate(items) if item.test is not None and item.baseline is not None
+                   and (item.test.min_p_drop if drop else item.test.min_p_rise) <= alpha]
         ps = [items[i].test.p_drop if drop else items[i].test.p_rise for i in members]  # type: ignore[union-attr]
         for i, p in zip(members, sig.adjust(ps, correction)):
             adjusted[(i, drop)] = p
