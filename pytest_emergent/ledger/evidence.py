@@ -77,6 +77,7 @@ class Evidence:
     score: float | None
     stderr: float | None
     cases: dict[str, bool] | None  # graded case id → passed; None without unique ids
+    ids: frozenset[str] = frozenset()  # every case id, graded or not
 
     @property
     def passes(self) -> float | None:
@@ -85,8 +86,8 @@ class Evidence:
 
 def evidence_of(result: dict[str, Any], cases: list[dict[str, Any]] | None) -> Evidence:
     flags = graded(cases)
-    ids = [i for i, _ in flags]
-    by_id = dict(flags) if flags and len(set(ids)) == len(ids) else None
+    every = [c["id"] for c in cases or [] if isinstance(c, dict) and isinstance(c.get("id"), str)]
+    by_id = dict(flags) if flags and len(set(every)) == len(every) else None
     score = _number(result.get("score"))
     n = _count(result.get("n"))
     if flags:
@@ -95,7 +96,8 @@ def evidence_of(result: dict[str, Any], cases: list[dict[str, Any]] | None) -> E
         rate = score
     else:
         rate = None
-    return Evidence(n=n or None, rate=rate, score=score, stderr=result_stderr(result), cases=by_id)
+    return Evidence(n=n or None, rate=rate, score=score, stderr=result_stderr(result), cases=by_id,
+                    ids=frozenset(every))
 
 
 def one_observation(status: Status) -> Evidence:

@@ -43,7 +43,7 @@ class Test:
     rates: tuple[float, float] | None = None  # before, after (unpaired)
 
     def pvalue_at(self, n: int, drop: bool) -> float:
-        """The p-value the same rates (or effect) would give with n cases per run."""
+        """The exact p-value the same rates would give with n cases per run (1 for the z test)."""
         if self.kind in ("mcnemar-exact", "one-case"):
             m = max(self.n or 1, 1)
             lost, gained = round(self.lost / m * n), round(self.gained / m * n)
@@ -51,19 +51,18 @@ class Test:
         if self.kind == "fisher-exact" and self.rates:
             before, after = (round(r * n) for r in self.rates)
             return sig.fisher_drop(before, n, after, n) if drop else sig.fisher_drop(after, n, before, n)
-        if self.kind == "z-stderr" and self.z is not None and self.n:
-            z = self.z * math.sqrt(n / self.n)
-            return sig.upper_tail(z if drop else -z)
         return 1.0
 
 
 def _paired(before: dict[str, bool], after: dict[str, bool]) -> Test:
-    lost = sum(1 for i, ok in before.items() if ok and not after[i])
-    gained = sum(1 for i, ok in before.items() if not ok and after[i])
+    """Over the cases graded in both runs (a case whose request failed in one run is left out)."""
+    common = [i for i in after if i in before]
+    lost = sum(1 for i in common if before[i] and not after[i])
+    gained = sum(1 for i in common if not before[i] and after[i])
     d = lost + gained
     floor = 0.5 ** d if d else 1.0
     return Test("mcnemar-exact", sig.mcnemar_drop(lost, gained), sig.mcnemar_drop(gained, lost), floor, floor,
-                len(before), f"{d} of {len(before)} cases flipped: {lost} pass → fail, {gained} fail → pass",
+                len(common), f"{d} of {len(common)} cases flipped: {lost} pass → fail, {gained} fail → pass",
                 lost=lost, gained=gained)
 
 
@@ -96,7 +95,7 @@ def _z(before: Evidence, after: Evidence) -> Test:
 
 def compare(before: Evidence, after: Evidence, before_status: Status, after_status: Status) -> Test:
     """The strongest test the two sides' evidence allows (see the module's docstring)."""
-    if before.cases and after.cases and set(before.cases) == set(after.cases):
+    if before.cases and after.cases and before.ids == after.ids:
         return _paired(before.cases, after.cases)
     if before.stderr is not None and after.stderr is not None and before.score is not None \
             and after.score is not None and (before.stderr > 0 or after.stderr > 0):
@@ -144,9 +143,8 @@ def _estimate(test: Test, drop: bool, alpha: float) -> int | None:
         before, after = test.rates if drop else test.rates[::-1]
         estimate = sig.unpaired_cases_estimate(before, after, alpha)
     elif test.kind == "z-stderr" and test.z is not None and test.n:
-        z = test.z if drop else -test.z
-        estimate = math.ceil(test.n * (sig.upper_quantile(alpha) / z) ** 2) if z > 0 else None
-        return estimate
+        z = test.z if drop else -test.z  # the z test's effect grows as √n
+        return math.ceil(test.n * (sig.upper_quantile(alpha) / z) ** 2) if z > 0 else None
     else:
         return None
     if estimate is None or estimate > _EXACT_UP_TO:

@@ -53,13 +53,14 @@ class Rates:
     pairs: int
     runs_with_a_regression: float  # share of pairs whose second run has at least one `regressed`
     flipped: float  # share of (pair, capability) whose status flipped pass → fail
+    first_regressed: float  # share of pairs in which capability 0 is called regressed
 
 
 def simulate(p_before: list[float], p_after: list[float], *, n: int = 50, pairs: int = 1000, threshold: float = 0.5,
              mode: str = "paired", correction: str = "holm", alpha: float = 0.05, seed: int = 0) -> Rates:
     """Judge `pairs` checkpoint pairs; capability i passes each case with p_before[i], then p_after[i]."""
     rng = random.Random(seed)
-    with_regression = flips = 0
+    with_regression = flips = first = 0
     for _ in range(pairs):
         runs = []
         for step, (model, probabilities) in enumerate(((BEFORE, p_before), (AFTER, p_after))):
@@ -69,7 +70,9 @@ def simulate(p_before: list[float], p_after: list[float], *, n: int = 50, pairs:
         before, after = runs
         assign_changes(before, [], alpha=alpha, correction=correction)
         assign_changes(after, [before], alpha=alpha, correction=correction)
-        with_regression += bool(regressions(after))
+        called = {r["capability"] for r in regressions(after)}
+        with_regression += bool(called)
+        first += "cap/0" in called
         flips += sum(1 for r in after["results"] if r["baseline"] and r["baseline"]["status"] == "pass"
                      and r["status"] == "fail")
-    return Rates(pairs, with_regression / pairs, flips / (pairs * len(p_before)))
+    return Rates(pairs, with_regression / pairs, flips / (pairs * len(p_before)), first / pairs)

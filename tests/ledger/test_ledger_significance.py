@@ -37,7 +37,7 @@ def test_equal_ability_known_only_by_score_and_stderr_stays_within_alpha():
 
 def test_a_true_drop_of_0_3_with_50_cases_is_called_regressed_in_at_least_80_percent_of_pairs():
     rates = simulate([0.65], [0.35], n=50, pairs=PAIRS, seed=4)
-    assert rates.runs_with_a_regression >= 0.8
+    assert rates.first_regressed >= 0.8
 
 
 def test_without_correction_the_same_equal_ability_runs_see_more_false_regressions():
@@ -132,3 +132,12 @@ def test_an_error_is_never_a_regression():
 def test_an_invalid_alpha_is_refused():
     with pytest.raises(ValueError, match="between 0 and 1"):
         pair([True], [False], alpha=1.5)
+
+
+def test_a_case_whose_request_failed_is_left_out_of_the_pairing():
+    before = graded_run(BEFORE, {"cap": [True] * 18 + [False] * 2})
+    after = graded_run(AFTER, {"cap": [True] * 4 + [False] * 16}, minutes=1)
+    after["results"][0]["cases"][0]["passed"] = None  # not graded: an error, not a failure
+    (result,) = assign_changes(after, [assign_changes(before, [])])["results"]
+    assert result["significance"]["test"] == "mcnemar-exact" and result["n"] == 19  # graded cases
+    assert "14 of 19 cases flipped: 14 pass → fail, 0 fail → pass" in result["change_note"]
