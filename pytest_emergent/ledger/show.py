@@ -95,7 +95,7 @@ def show_result(document: dict[str, Any], result: dict[str, Any], cases: list[di
         lines.append(f"  why: {visible(result['change_note'], None)}")
     if cases is None:
         lines.append("  no cases recorded for this result (recorded before per-case evidence, "
-                     "or by a test that records none)")
+                     "imported, or from a test that records none)")
         return lines
     shown = [c for c in cases if c.get("passed") is not True] if failed_only else cases
     not_passed = sum(1 for c in cases if c.get("passed") is not True)
