@@ -20,24 +20,32 @@ from .forecast import METHODS
 from .forecast.ledger import SCALE_CHOICES, forecast_runs
 from .forecast.table import format_details, format_forecast
 from .ledger import (
+    DEFAULT_ALPHA,
     DEFAULT_FOLDER,
+    CaseLoader,
     ImportFormatError,
     ImportOptions,
     Ledger,
     LedgerError,
+    LedgerWarning,
     assign_changes,
-    check_record,
     checkpoints_of,
     diff,
     format_diff,
     format_history,
     history,
     import_file,
+    read_record,
 )
+from .ledger.cases import clean_cases
+from .ledger.history import matches
+from .ledger.show import show_result
+from .ledger.validate import check_header
 from .outcomes import Status
 from .report.html import write_html
 from .report.markdown import render_markdown, write_markdown
 from .scale import ScaleError, ScaleRequirement, format_number, parse_scale
+from .significance import CORRECTIONS
 
 
 class UsageProblem(Exception):
@@ -58,11 +66,17 @@ def resolve_run(ledger: Ledger, ref: str) -> dict[str, Any]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise LedgerError(f"{path}: cannot read it as JSON ({exc})") from None
-        problem = check_record(data)
+        problem = check_header(data)
         if problem:
             raise LedgerError(f"{path}: not a run record: {problem}")
-        data.setdefault("run_id", path.stem)
-        return data
+        record = read_record(data, path)
+        for i, result in enumerate(record["results"]):  # a JSON report carries its cases inline
+            if "cases" in result:
+                result["cases"], dropped = clean_cases(result["cases"], f"results[{i}].cases")
+                if dropped:
+                    warnings.warn(f"{path}: {'; '.join(dropped[:5])}", LedgerWarning, stacklevel=2)
+        record.setdefault("run_id", path.stem)
+        return record
     return ledger.get(ref)
 
 
@@ -86,9 +100,39 @@ def _runs(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     ledger = Ledger(args.ledger)
-    result = diff(resolve_run(ledger, args.a), resolve_run(ledger, args.b))
-    print(format_diff(result, verbose=args.verbose))
+    result = diff(resolve_run(ledger, args.a), resolve_run(ledger, args.b), alpha=args.alpha,
+                  correction=args.correction, cases=CaseLoader(args.ledger), with_cases=args.cases)
+    print(format_diff(result, verbose=args.verbose, cases=args.cases))
     return 1 if result.has_regressions else 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    """The cases of a capability's results: in `--run`, else in the latest run that has it."""
+    ledger = Ledger(args.ledger)
+    runs = [resolve_run(ledger, args.run)] if args.run else list(reversed(ledger.runs()))
+    wanted = [(run, result) for run in runs for result in run.get("results", [])
+              if matches(result["capability"], args.capability) and args.model in (None, result["model"])]
+    if not wanted:
+        where = f"run {runs[0].get('run_id')}" if args.run else f"ledger {args.ledger}"
+        on = f" on model {args.model!r}" if args.model else ""
+        raise LedgerError(f"{where}: no result of capability {args.capability!r}{on}")
+    run = wanted[0][0]
+    loader = CaseLoader(args.ledger)
+    blocks = ["\n".join(show_result(run, result, loader(run, result), failed_only=args.failed,
+                                    limit=None if args.full else 300))
+              for found, result in wanted if found is run]
+    print("\n\n".join(blocks))
+    return 0
+
+
+def _alpha(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a significance level between 0 and 1, got {text!r}")
+    return value
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -268,10 +312,22 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("capability", nargs="?", help="a capability id, a glob (arith/*) or a part of ids")
     cmd.add_argument("--family", help="only this model family")
     command("runs", _runs, "list the runs in the ledger, oldest first")
-    cmd = command("diff", _diff, "what lit up and what regressed from run A to run B; exit 1 on regressions")
+    cmd = command("diff", _diff, "what changed from run A to run B; exit 1 only when something regressed")
     cmd.add_argument("a", help="run id (or prefix), latest, latest~N, or a JSON report file")
     cmd.add_argument("b", help="the newer run, same forms")
     cmd.add_argument("-v", "--verbose", action="store_true", help="also list new, missing and unchanged results")
+    cmd.add_argument("--cases", action="store_true", help="under each result, the cases that flipped")
+    cmd.add_argument("--alpha", type=_alpha, default=DEFAULT_ALPHA,
+                     help=f"significance level of a change (default {DEFAULT_ALPHA})")
+    cmd.add_argument("--correction", choices=CORRECTIONS, default="holm",
+                     help="control of false changes over the diff: holm (default), bh, none")
+    cmd = command("show", _show, "the cases of a capability's result: prompts, outputs, verdicts")
+    cmd.add_argument("capability", help="a capability id, a glob (arith/*) or a part of ids")
+    cmd.add_argument("--run", metavar="RUN", help="run id (or prefix), latest, latest~N, or a JSON report file "
+                     "(default: the latest run that has the capability)")
+    cmd.add_argument("--model", metavar="M", help="only this model's result")
+    cmd.add_argument("--failed", action="store_true", help="only the cases that did not pass")
+    cmd.add_argument("--full", action="store_true", help="do not shorten long prompts and outputs")
     cmd = command("report", _report, "write the Markdown and HTML reports of a run (default: the latest)")
     cmd.add_argument("--md", metavar="PATH", help="Markdown report (printed when neither --md nor --html is given)")
     cmd.add_argument("--html", metavar="PATH", help="self-contained HTML report with emergence plots")

@@ -81,14 +81,16 @@ def finish_run(state: EmergentState, session: pytest.Session, exitstatus: int) -
     if interrupted and out.ledger is not None:
         state.say(f"run interrupted after {len(state.results)} results: not recorded in the ledger {out.ledger}")
     try:
-        recorded = record_run(document, out.ledger, baseline=out.baseline, store=not interrupted)
+        recorded = record_run(document, out.ledger, baseline=out.baseline, store=not interrupted, alpha=out.alpha,
+                              correction=out.correction)
     except LedgerError as exc:
         state.say(f"ledger: {exc}; the run is not recorded")
         return
     except OSError as exc:
         state.say(f"ledger {out.ledger}: cannot be written ({exc.strerror or exc}); the run is not recorded, "
                   "the other outputs are written")
-        recorded = record_run(document, None, baseline="latest" if out.baseline != "none" else "none")
+        recorded = record_run(document, None, baseline="latest" if out.baseline != "none" else "none",
+                              alpha=out.alpha, correction=out.correction)
     state.document = document = recorded.document
     forecast = OnceForecast(recorded.runs)
     if out.json:

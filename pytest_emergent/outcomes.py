@@ -26,8 +26,11 @@ class Status(str, Enum):
 
 
 class Change(str, Enum):
-    LIT_UP = "lit-up"
-    REGRESSED = "regressed"
+    LIT_UP = "lit-up"  # passes now, failed in the baseline, and the rise is significant
+    REGRESSED = "regressed"  # fails now, passed in the baseline, and the drop is significant
+    WITHIN_NOISE = "within-noise"  # the status flipped, but the change is not significant
+    DROPPED = "dropped"  # passes in both, with a significant drop in between
+    REDEFINED = "redefined"  # the capability's definition changed since the baseline
     UNCHANGED = "unchanged"
     NEW = "new"
 
@@ -53,12 +56,22 @@ def decide_status(meets_scale: bool, passed: bool) -> Status:
     return Status.EARLY_PASS if passed else Status.EXPECTED_FAIL
 
 
-def decide_change(current: Status, baseline: Status | None) -> Change:
-    """Change of a result against its baseline record (None: no baseline)."""
+def decide_change(current: Status, baseline: Status | None, *, significant_drop: bool | None = None,
+                  significant_rise: bool | None = None, redefined: bool = False) -> Change:
+    """Change of a result against its baseline record (None: no baseline).
+
+    A status flip counts only when the change behind it is significant: `significant_drop`
+    and `significant_rise` carry the verdict of the ledger's test (None: not tested, the flip
+    alone decides). A baseline that measured something else (`redefined`) is no comparison.
+    """
     if baseline is None:
         return Change.NEW
+    if redefined:
+        return Change.REDEFINED
     if current.passed and baseline.failed:
-        return Change.LIT_UP
+        return Change.WITHIN_NOISE if significant_rise is False else Change.LIT_UP
     if current.failed and baseline.passed:
-        return Change.REGRESSED
+        return Change.WITHIN_NOISE if significant_drop is False else Change.REGRESSED
+    if current.passed and baseline.passed and significant_drop:
+        return Change.DROPPED
     return Change.UNCHANGED

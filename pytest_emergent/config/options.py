@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from ..scale import ScaleError, ScaleRequirement, parse_tiers
+from ..significance import CORRECTIONS
 from .builtin import builtin_models
 from .defaults import DEFAULT_MODEL, LEDGER_FOLDER, MODELS_FILE, SPEC_GLOBS, default_cache_folder
 from .models import ModelConfig, ModelConfigError, load_models_file, select_models, split_selection, with_batch_size
@@ -30,6 +31,8 @@ class Outputs:
     html: Path | None = None
     ledger: Path | None = None
     baseline: str = "latest"
+    alpha: float = 0.05  # --emergent-alpha
+    correction: str = "holm"  # --emergent-correction
     cache: Path | None = None
     record: Path | None = None
 
@@ -77,6 +80,10 @@ def add_options(parser: pytest.Parser) -> None:
            action="store_true", default=None)
     option("baseline", "what results are compared with (default latest: the previous checkpoint of the family).",
            metavar="latest|RUN_ID|none")
+    option("alpha", "significance level a change must reach to count as regressed or lit up (default 0.05).",
+           metavar="LEVEL")
+    option("correction", "control of false changes over a run's results: holm (default), bh, none.",
+           choices=CORRECTIONS)
     option("cache", f"response cache folder, or off (default {default_cache_folder()}). Env EMERGENT_CACHE.",
            metavar="DIR|off")
     option("record", "write every request and response to FILE, for replay:FILE runs without the model.",
@@ -87,6 +94,8 @@ def add_options(parser: pytest.Parser) -> None:
                        ("batch_size", "sequences per batched forward pass"), ("md", "path of the Markdown report"),
                        ("html", "path of the HTML report"), ("ledger", "folder of run records"),
                        ("baseline", "latest, a run id, or none"), ("cache", "response cache folder, or off"),
+                       ("alpha", "significance level of a change (default 0.05)"),
+                       ("correction", "holm, bh or none (default holm)"),
                        ("record", "file recording every request and response")):
         ini(f"emergent_{name}", what, default="")
     ini("emergent_strict", "an early pass fails the run", type="bool", default=False)
@@ -123,6 +132,22 @@ def default_models_file(config: pytest.Config) -> Path:
     return root / MODELS_FILE if (root / MODELS_FILE).is_file() else start / MODELS_FILE
 
 
+def _significance(config: pytest.Config) -> tuple[float, str]:
+    """(alpha, correction) from the options or ini keys; a bad value stops the run at once."""
+    text, correction = option(config, "emergent_alpha") or "0.05", option(config, "emergent_correction") or "holm"
+    try:
+        alpha = float(text)
+    except ValueError:
+        alpha = -1.0
+    if not 0 < alpha < 1:
+        raise pytest.UsageError(f"pytest-emergent: --emergent-alpha (ini emergent_alpha) must be a level between 0 "
+                                f"and 1, got {text!r}")
+    if correction not in CORRECTIONS:
+        raise pytest.UsageError(f"pytest-emergent: --emergent-correction (ini emergent_correction) must be one of "
+                                f"{', '.join(CORRECTIONS)}, got {correction!r}")
+    return alpha, correction
+
+
 def _outputs(config: pytest.Config) -> Outputs:
     cache_value = option(config, "emergent_cache") or os.environ.get("EMERGENT_CACHE") or ""
     if cache_value == "off":
@@ -133,12 +158,15 @@ def _outputs(config: pytest.Config) -> Outputs:
     else:
         cache = default_cache_folder()
     no_ledger = bool(option(config, "emergent_no_ledger"))
+    alpha, correction = _significance(config)
     return Outputs(
         json=_path(config, "emergent_json"),
         markdown=_path(config, "emergent_md"),
         html=_path(config, "emergent_html"),
         ledger=None if no_ledger else (_path(config, "emergent_ledger") or config.rootpath / LEDGER_FOLDER),
         baseline=option(config, "emergent_baseline") or "latest",
+        alpha=alpha,
+        correction=correction,
         cache=cache,
         record=_path(config, "emergent_record"),
     )

@@ -40,6 +40,10 @@ def run_time(document: dict[str, Any]) -> float:
     return math.inf
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     """One model as it appeared in one run."""
@@ -50,6 +54,16 @@ class Checkpoint:
     step: float | None
     params: float | None
     time: float
+    fingerprint: str | None = None  # of the weights (the model header's `fingerprint`)
+    revision: str | None = None
+
+    def same_weights(self, other: Checkpoint) -> bool:
+        """Whether two runs evaluated the same checkpoint: the same weights fingerprint where
+        both know one, else the same name, revision and step. Such a run is a re-run, never
+        the other's baseline."""
+        if self.fingerprint and other.fingerprint:
+            return self.fingerprint == other.fingerprint
+        return (self.model, self.revision, _known(self.step)) == (other.model, other.revision, _known(other.step))
 
     @property
     def key(self) -> tuple[tuple[int, float], tuple[int, float], float, str]:
@@ -81,6 +95,9 @@ def checkpoints_of(document: dict[str, Any]) -> dict[str, Checkpoint]:
     for name in names:
         header = headers.get(name, {})
         scale = header.get("scale") or {}
+        info = header.get("info") if isinstance(header.get("info"), dict) else {}
         out[name] = Checkpoint(run_id, name, str(header.get("family") or name),
-                               scale.get("step"), scale.get("params"), when)
+                               scale.get("step"), scale.get("params"), when,
+                               _text(header.get("fingerprint")) or _text(info.get("fingerprint")),
+                               _text(header.get("revision")) or _text(info.get("revision")))
     return out

@@ -16,6 +16,10 @@ from ..outcomes import Status
 from ..scale import format_number
 from .checkpoints import Checkpoint, checkpoints_of
 
+# ▲ lit up, ▼ regressed, ↓ a significant drop above the threshold, ~ a flip within noise,
+# ≠ the capability was redefined since its baseline.
+MARKS = {"lit-up": " ▲", "regressed": " ▼", "dropped": " ↓", "within-noise": " ~", "redefined": " ≠"}
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -29,7 +33,7 @@ class Cell:
         if self.status is Status.SKIP and score is not None:
             return score
         text = self.status.value + (f" {score}" if score is not None else "")
-        return text + {"lit-up": " ▲", "regressed": " ▼"}.get(self.change or "", "")
+        return text + MARKS.get(self.change or "", "")
 
 
 @dataclass(frozen=True)
@@ -101,4 +105,10 @@ def format_history(table: HistoryTable) -> str:
     lines = ["  ".join([label.ljust(first), *(v.ljust(w) for v, w in zip(values, widths))]).rstrip()
              for label, values in [*headers, *rows]]
     lines.insert(3, "-" * len(max(lines, key=len)))
+    used = {cell.change for cell in table.cells.values()}
+    legend = {"lit-up": "▲ lit up", "regressed": "▼ regressed", "dropped": "↓ dropped (still passing)",
+              "within-noise": "~ flipped within noise", "redefined": "≠ redefined"}
+    shown = [text for change, text in legend.items() if change in used]
+    if shown:
+        lines.append("  ".join(shown))
     return "\n".join(lines)

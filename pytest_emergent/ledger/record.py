@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from .baseline import assign_changes
-from .store import Ledger, LedgerError, new_run_id
+from .cases import CaseLoader
+from .files import LedgerError
+from .store import Ledger, new_run_id
+from .verdicts import DEFAULT_ALPHA
 
 
 @dataclass(frozen=True)
@@ -23,22 +26,25 @@ class RecordedRun:
 
 
 def record_run(document: dict[str, Any], folder: Path | str | None, *, baseline: str = "latest",
-               store: bool = True) -> RecordedRun:
+               store: bool = True, alpha: float = DEFAULT_ALPHA, correction: str = "holm") -> RecordedRun:
     """Assign changes against the ledger in `folder` and store the run there.
 
     `folder=None` (`--emergent-no-ledger`) keeps nothing: changes then come only from lower
     checkpoints of this same run, and a pinned baseline run cannot be found. `store=False`
-    compares with the ledger but writes nothing (an interrupted run).
+    compares with the ledger but writes nothing (an interrupted run). `alpha` and
+    `correction` (`holm`, `bh`, `none`) set how sure a change must be to count (`--emergent-alpha`,
+    `--emergent-correction`). Results' `cases` stay in `document` (for the JSON report) and go
+    to the ledger beside the record.
     """
     document.setdefault("run_id", new_run_id())
     if folder is None:
         if baseline not in ("latest", "none"):
             raise LedgerError(f"baseline {baseline!r} needs a ledger, but the ledger is off (--emergent-no-ledger)")
-        assign_changes(document, [], baseline)
+        assign_changes(document, [], baseline, alpha=alpha, correction=correction)
         return RecordedRun(document, [document], None)
     ledger = Ledger(folder)
     earlier = ledger.runs()
-    assign_changes(document, earlier, baseline)
+    assign_changes(document, earlier, baseline, alpha=alpha, correction=correction, cases=CaseLoader(folder))
     if not store:
         return RecordedRun(document, [*earlier, document], None)
     run_id = ledger.write(document)

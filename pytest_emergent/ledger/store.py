@@ -1,9 +1,10 @@
 """The ledger folder: one JSON record per run, written atomically, read back tolerantly.
 
 A run killed halfway must never cost an earlier record, so a record is written to a
-temporary file in the same folder, flushed to disk, then renamed into place. Reading skips
-(and warns about) a file that is not a readable record, and never touches it: a person may
-want to look at it.
+temporary file in the same folder, flushed to disk, then renamed into place (`files.py`).
+Reading skips (and warns about) a file that is not a readable record, and drops (and names)
+a field of the wrong type; it never touches the file: a person may want to look at it.
+Per-case evidence lives beside each record (`cases.py`).
 """
 
 from __future__ import annotations
@@ -12,24 +13,18 @@ import datetime as dt
 import json
 import os
 import secrets
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 from ..outcomes import Status
 from ..results import SCHEMA_VERSION
+from .cases import cases_path, write_cases
+from .files import LedgerError, LedgerWarning, write_atomically
+from .validate import check_header, clean_record
 
 _STATUSES = {s.value for s in Status}
 _last_stamp: list[dt.datetime] = []
-
-
-class LedgerError(Exception):
-    """A ledger request that cannot be met; the message names the folder or the run."""
-
-
-class LedgerWarning(UserWarning):
-    """A ledger file that is not a readable record; it is skipped, never changed."""
 
 
 def new_run_id(now: dt.datetime | None = None) -> str:
@@ -47,40 +42,35 @@ def new_run_id(now: dt.datetime | None = None) -> str:
 
 
 def check_record(data: Any) -> str | None:
-    """Why `data` is not a run record this version can read, or None when it is."""
-    if not isinstance(data, dict):
-        return f"expected a JSON object, got {type(data).__name__}"
-    version = data.get("schema_version")
-    if not isinstance(version, int):
-        return "no integer 'schema_version'"
-    if version > SCHEMA_VERSION:
-        return f"schema_version {version} is newer than this pytest-emergent reads ({SCHEMA_VERSION}); upgrade it"
-    results = data.get("results")
-    if not isinstance(results, list):
-        return "no 'results' list"
-    for i, result in enumerate(results):
+    """Why `data` is not a complete run record this version can write or read, or None when it is.
+
+    Strict: every result must be readable. Reading a ledger is more forgiving (`read_record`).
+    """
+    problem = check_header(data)
+    if problem:
+        return problem
+    for i, result in enumerate(data["results"]):
         if not isinstance(result, dict) or not isinstance(result.get("capability"), str) \
                 or not isinstance(result.get("model"), str):
             return f"results[{i}] lacks 'capability' or 'model'"
         if result.get("status") not in _STATUSES:
             return f"results[{i}] has unknown status {result.get('status')!r}"
-    if not isinstance(data.get("models", []), list):
-        return "'models' is not a list"
     return None
 
 
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); harmless where folders cannot be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+def read_record(data: Any, source: Path | str) -> dict[str, Any] | None:
+    """`data` as a run record, with unreadable fields and results dropped (one warning names
+    them and `source`); None, with a warning, when it cannot be a record at all."""
+    problem = check_header(data)
+    if problem:
+        warnings.warn(f"ledger record {source} skipped: {problem}; the file is left as it is",
+                      LedgerWarning, stacklevel=3)
+        return None
+    dropped = clean_record(data)
+    if dropped:
+        shown = "; ".join(dropped[:5]) + (f"; and {len(dropped) - 5} more" if len(dropped) > 5 else "")
+        warnings.warn(f"ledger record {source}: {shown} (the file is left as it is)", LedgerWarning, stacklevel=3)
+    return data
 
 
 class Ledger:
@@ -96,7 +86,10 @@ class Ledger:
         return self.folder / f"{run_id}.json"
 
     def write(self, document: dict[str, Any]) -> str:
-        """Store `document` as a new run (sets `run_id` when missing, and `schema_version`)."""
+        """Store `document` as a new run (sets `run_id` when missing, and `schema_version`).
+
+        Results' `cases` go to `<run_id>.cases.json.gz`; `document` itself keeps them.
+        """
         document.setdefault("run_id", new_run_id())
         document["schema_version"] = SCHEMA_VERSION
         run_id = str(document["run_id"])
@@ -108,34 +101,26 @@ class Ledger:
         final = self.path_of(run_id)
         if final.exists():
             raise LedgerError(f"ledger {self.folder}: run {run_id} is already recorded ({final}); a record is never overwritten")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{run_id}.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, indent=1)
-                handle.write("\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, final)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        _fsync_folder(self.folder)
+        # Cases go to their own compressed file, written first: a record never names a file
+        # that is not there. The record keeps the results without them, so it stays small.
+        record = {**document, "results": [{k: v for k, v in r.items() if k != "cases"} for r in document["results"]]}
+        if write_cases(self.folder, run_id, document["results"]) is not None:
+            record["cases_file"] = cases_path(self.folder, run_id).name
+        text = json.dumps(record, indent=1) + "\n"
+        write_atomically(final, f".{run_id}.", lambda handle: handle.write(text.encode("utf-8")))
         return run_id
 
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
-            problem = f"cannot be read as JSON ({exc})"
-        else:
-            problem = check_record(data)
-        if problem:
-            warnings.warn(f"ledger record {path} skipped: {problem}; the file is left as it is",
+            warnings.warn(f"ledger record {path} skipped: cannot be read as JSON ({exc}); the file is left as it is",
                           LedgerWarning, stacklevel=3)
             return None
-        data.setdefault("run_id", path.stem)
-        return data
+        record = read_record(data, path)
+        if record is not None:
+            record.setdefault("run_id", path.stem)
+        return record
 
     def runs(self) -> list[dict[str, Any]]:
         """Every readable record, oldest first (by start time, then run id)."""

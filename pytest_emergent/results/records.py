@@ -8,7 +8,7 @@ from typing import Any
 
 from ..outcomes import Status
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: n, interval, stderr, fingerprint, cases (in a file beside the record), new changes
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,13 @@ def header(name: str, family: str | None, params: float | None = 135e6, step: fl
 
 def make_run(models: list[ModelHeader], outcomes: dict[tuple[str, str], tuple[str, float | None]], *,
              minutes: int = 0, run_id: str | None = None, declared: dict[str, dict[str, Any]] | None = None,
-             threshold: float | None = None) -> dict[str, Any]:
-    """A run document; `outcomes` maps (capability, model) to (status, score)."""
+             threshold: float | None = None, n: int | None = None,
+             weights: dict[str, str] | None = None) -> dict[str, Any]:
+    """A run document; `outcomes` maps (capability, model) to (status, score).
+
+    `n`: how many cases each score is a pass rate of (None: a single pass/fail observation,
+    whose flips are never significant). `weights`: model name → weights fingerprint.
+    """
     declared = declared or {}
     results = [
         Result(capability=cap, nodeid=f"tests/test_caps.py::test_{cap.replace('/', '_')}[{model}]", model=model,
@@ -39,16 +44,24 @@ def make_run(models: list[ModelHeader], outcomes: dict[tuple[str, str], tuple[st
     }, {m.name: m for m in models}, results)
     if run_id:
         document["run_id"] = run_id
+    if n is not None:
+        for result in document["results"]:
+            result["n"] = n
+    for model in document["models"]:
+        if weights and model["name"] in weights:
+            model["fingerprint"] = weights[model["name"]]
     return document
 
 
-# Three checkpoints of one family, evaluated in order. Expected changes, per checkpoint:
+# Three checkpoints of one family, evaluated in order, each score a pass rate over 40 cases (so
+# that the flips below are significant drops and rises). Expected changes, per checkpoint:
 #   arith/add   expected-fail → early-pass (lit-up) → early-pass (unchanged)
 #   qa/recall   pass          → pass (unchanged)    → fail (regressed)
 #   fmt/json    fail          → fail (unchanged)    → pass (lit-up)
 #   code/sort   –             → –                   → fail (new)
 CHECKPOINTS = [header(f"tiny-step{s}", "tiny", 135e6, s) for s in (1000, 2000, 3000)]
 DECLARED = {"arith/add": {"params": 1e9}}
+CASES = 40
 STEPS = [
     {"arith/add": ("expected-fail", 0.1), "qa/recall": ("pass", 0.9), "fmt/json": ("fail", 0.2)},
     {"arith/add": ("early-pass", 0.8), "qa/recall": ("pass", 0.9), "fmt/json": ("fail", 0.3)},
@@ -64,8 +77,8 @@ EXPECTED = [
 
 def checkpoint_runs() -> list[dict[str, Any]]:
     """One run per checkpoint, ten minutes apart, not yet in any ledger."""
-    return [make_run([cp], {(cap, cp.name): out for cap, out in step.items()}, minutes=10 * i, declared=DECLARED)
-            for i, (cp, step) in enumerate(zip(CHECKPOINTS, STEPS))]
+    return [make_run([cp], {(cap, cp.name): out for cap, out in step.items()}, minutes=10 * i, declared=DECLARED,
+                     n=CASES) for i, (cp, step) in enumerate(zip(CHECKPOINTS, STEPS))]
 
 
 def changes(document: dict[str, Any]) -> dict[str, str]:

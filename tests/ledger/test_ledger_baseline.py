@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from ledger.scenario import CHECKPOINTS, DECLARED, EXPECTED, STEPS, changes, checkpoint_runs, header, make_run
+from ledger.scenario import CASES, CHECKPOINTS, DECLARED, EXPECTED, STEPS, changes, checkpoint_runs, header, make_run
 
 from pytest_emergent.ledger import LedgerError, assign_changes
 
@@ -24,13 +24,14 @@ def test_three_checkpoints_in_three_runs_light_up_regress_and_stay():
 def test_the_baseline_names_the_run_the_model_and_the_status():
     runs = assigned_in_order(checkpoint_runs())
     recall = next(r for r in runs[2]["results"] if r["capability"] == "qa/recall")
-    assert recall["baseline"] == {"run_id": runs[1]["run_id"], "model": "tiny-step2000", "status": "pass", "score": 0.9}
+    assert recall["baseline"] == {"run_id": runs[1]["run_id"], "model": "tiny-step2000", "status": "pass", "score": 0.9,
+                                  "n": 40, "interval": pytest.approx([0.769, 0.960], abs=1e-3)}
     assert all(r["baseline"] is None for r in runs[0]["results"])
 
 
 def test_three_checkpoints_in_one_run_compare_with_the_lower_checkpoints_of_that_run():
     outcomes = {(cap, cp.name): out for cp, step in zip(CHECKPOINTS, STEPS) for cap, out in step.items()}
-    run = assign_changes(make_run(CHECKPOINTS, outcomes, declared=DECLARED), [])
+    run = assign_changes(make_run(CHECKPOINTS, outcomes, declared=DECLARED, n=CASES), [])
     got = {(r["capability"], r["model"]): r["change"] for r in run["results"]}
     want = {(cap, cp.name): change for cp, expected in zip(CHECKPOINTS, EXPECTED) for cap, change in expected.items()}
     assert got == want
@@ -45,14 +46,16 @@ def test_checkpoints_evaluated_out_of_order_still_compare_by_step():
     assert changes(runs[2]) == EXPECTED[1]  # step 2000 compares with step 1000, not with step 3000
 
 
-def test_a_rerun_of_the_same_model_compares_with_its_previous_run():
+def test_a_rerun_of_a_checkpoint_is_not_its_own_baseline():
     cp = CHECKPOINTS[0]
-    before = make_run([cp], {("qa/recall", cp.name): ("pass", None)}, minutes=0)
-    after = make_run([cp], {("qa/recall", cp.name): ("fail", None)}, minutes=5)
+    before = make_run([cp], {("qa/recall", cp.name): ("pass", 0.9)}, minutes=0, n=CASES)
+    after = make_run([cp], {("qa/recall", cp.name): ("fail", 0.2)}, minutes=5, n=CASES)
     assign_changes(before, [])
     assign_changes(after, [before])
-    assert changes(after) == {"qa/recall": "regressed"}
-    assert after["results"][0]["baseline"]["run_id"] == before["run_id"]
+    (result,) = after["results"]
+    assert result["change"] == "new" and result["baseline"] is None
+    assert result["nondeterministic"] is True and result["first_run"]["run_id"] == before["run_id"]
+    assert f"the first run of this checkpoint (run {before['run_id']}) had pass" in result["change_note"]
 
 
 def test_other_families_are_never_a_baseline():
@@ -64,16 +67,16 @@ def test_other_families_are_never_a_baseline():
 
 def test_a_model_without_family_is_its_own_family():
     lone = header("lone", None)
-    before = make_run([lone], {("qa/recall", "lone"): ("fail", None)})
-    now = make_run([lone], {("qa/recall", "lone"): ("pass", None)}, minutes=1)
+    before = make_run([lone], {("qa/recall", "lone"): ("fail", 0.1)}, n=CASES, weights={"lone": "w1"})
+    now = make_run([lone], {("qa/recall", "lone"): ("pass", 0.9)}, minutes=1, n=CASES, weights={"lone": "w2"})
     assert changes(assign_changes(now, [before])) == {"qa/recall": "lit-up"}
 
 
 def test_skipped_and_errored_results_are_looked_past():
     cp = CHECKPOINTS
-    runs = [make_run([cp[0]], {("qa/recall", cp[0].name): ("pass", None)}),
+    runs = [make_run([cp[0]], {("qa/recall", cp[0].name): ("pass", 0.9)}, n=CASES),
             make_run([cp[1]], {("qa/recall", cp[1].name): ("error", None)}, minutes=1),
-            make_run([cp[2]], {("qa/recall", cp[2].name): ("fail", None)}, minutes=2)]
+            make_run([cp[2]], {("qa/recall", cp[2].name): ("fail", 0.3)}, minutes=2, n=CASES)]
     assigned_in_order(runs)
     assert changes(runs[1]) == {"qa/recall": "unchanged"}
     assert changes(runs[2]) == {"qa/recall": "regressed"}
@@ -82,15 +85,15 @@ def test_skipped_and_errored_results_are_looked_past():
 
 def test_sizes_without_steps_are_ordered_by_params():
     small, big = header("f-125m", "f", 125e6), header("f-1b", "f", 1e9)
-    run = make_run([big, small], {("c", "f-125m"): ("fail", 0.1), ("c", "f-1b"): ("pass", 0.9)})
+    run = make_run([big, small], {("c", "f-125m"): ("fail", 0.1), ("c", "f-1b"): ("pass", 0.9)}, n=CASES)
     got = {r["model"]: r["change"] for r in assign_changes(run, [])["results"]}
     assert got == {"f-125m": "new", "f-1b": "lit-up"}
 
 
 def test_a_checkpoint_without_a_step_comes_after_those_with_one():
     final = header("tiny-final", "tiny", 135e6, None)
-    steps = make_run([CHECKPOINTS[2]], {("c", CHECKPOINTS[2].name): ("pass", None)}, minutes=5)
-    released = make_run([final], {("c", "tiny-final"): ("fail", None)}, minutes=0)
+    steps = make_run([CHECKPOINTS[2]], {("c", CHECKPOINTS[2].name): ("pass", 0.9)}, minutes=5, n=CASES)
+    released = make_run([final], {("c", "tiny-final"): ("fail", 0.2)}, minutes=0, n=CASES)
     assert changes(assign_changes(released, [steps])) == {"c": "regressed"}
 
 
@@ -115,8 +118,10 @@ def test_an_unknown_pinned_baseline_names_the_known_runs():
 
 
 def test_a_run_started_in_the_same_second_as_the_previous_one_still_has_it_as_baseline():
-    first, second = (make_run([CHECKPOINTS[0]], {("qa/recall", CHECKPOINTS[0].name): (status, None)})
-                     for status in ("pass", "fail"))
+    # Two different weights under one name (a model file updated in place), one right after the other.
+    first, second = (make_run([CHECKPOINTS[0]], {("qa/recall", CHECKPOINTS[0].name): (status, score)}, n=CASES,
+                              weights={CHECKPOINTS[0].name: weights})
+                     for status, score, weights in (("pass", 0.9, "w1"), ("fail", 0.2, "w2")))
     second["started"] = first["started"]  # `started` is kept to the second; fast cached re-runs share one
     first["run_id"], second["run_id"] = "20260101T120000.100Z-aaaaaa", "20260101T120000.900Z-000000"
     (result,) = assign_changes(second, [first])["results"]

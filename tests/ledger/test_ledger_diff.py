@@ -28,8 +28,8 @@ def test_a_capability_gone_from_b_is_missing_not_regressed():
 
 def test_the_highest_checkpoint_of_a_family_stands_for_it():
     small, big = header("f-125m", "f", 125e6), header("f-1b", "f", 1e9)
-    a = make_run([small, big], {("c", "f-125m"): ("fail", None), ("c", "f-1b"): ("pass", None)})
-    b = make_run([small, big], {("c", "f-125m"): ("pass", None), ("c", "f-1b"): ("fail", None)}, minutes=1)
+    a = make_run([small, big], {("c", "f-125m"): ("fail", 0.1), ("c", "f-1b"): ("pass", 0.9)}, n=40)
+    b = make_run([small, big], {("c", "f-125m"): ("pass", 0.9), ("c", "f-1b"): ("fail", 0.1)}, minutes=1, n=40)
     result = diff(a, b)
     assert [(e.a.model, e.b.model) for e in result.regressed] == [("f-1b", "f-1b")]
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from ledger.scenario import CHECKPOINTS, EXPECTED, STEPS, changes, checkpoint_runs, make_run
+from ledger.scenario import CASES, CHECKPOINTS, EXPECTED, STEPS, changes, checkpoint_runs, make_run
 
 from pytest_emergent.ledger import Ledger, LedgerError, record_run
 
@@ -21,7 +21,7 @@ def test_each_run_is_compared_with_the_ledger_then_stored(tmp_path: Path):
 
 def test_without_a_ledger_lower_checkpoints_of_the_run_are_still_baselines(tmp_path: Path):
     outcomes = {(cap, cp.name): out for cp, step in zip(CHECKPOINTS, STEPS) for cap, out in step.items()}
-    recorded = record_run(make_run(CHECKPOINTS, outcomes), None)
+    recorded = record_run(make_run(CHECKPOINTS, outcomes, n=CASES), None)
     assert recorded.path is None and recorded.runs == [recorded.document]
     assert {r["change"] for r in recorded.document["results"] if r["model"] == CHECKPOINTS[2].name} == \
         {"unchanged", "regressed", "lit-up", "new"}

@@ -47,12 +47,14 @@ def test_emergent_diff_lists_both_and_exits_1_on_the_regression(tmp_path: Path, 
     first, second, third = record_in_order(tmp_path)
     assert main(["diff", second, third, "--ledger", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert "regressed (1):\n  qa/recall [tiny]: pass 0.9 (tiny-step2000) → fail 0.4 (tiny-step3000)" in out
-    assert "lit up (1):\n  fmt/json [tiny]: fail 0.3 (tiny-step2000) → pass 0.9 (tiny-step3000)" in out
-    assert "1 regressed, 1 lit up, 1 unchanged, 1 new, 0 missing" in out
+    assert "regressed (1):\n  qa/recall [tiny]: pass 0.9 [0.77–0.96] n=40 (tiny-step2000) → " \
+           "fail 0.4 [0.26–0.55] n=40 (tiny-step3000)\n      significant drop: 36/40 → 16/40 cases passed" in out
+    assert "lit up (1):\n  fmt/json [tiny]: fail 0.3 [0.18–0.45] n=40 (tiny-step2000) → pass 0.9" in out
+    assert "1 regressed, 0 dropped, 1 lit up, 0 within noise, 0 redefined, 1 unchanged, 1 new, 0 missing" in out
 
 
 def test_emergent_diff_exits_0_when_only_something_lit_up(tmp_path: Path, capsys):
     first, second, _ = record_in_order(tmp_path)
     assert main(["diff", first, second, "--ledger", str(tmp_path)]) == 0
-    assert "lit up (1):\n  arith/add [tiny]: expected-fail 0.1 (tiny-step1000) → early-pass 0.8" in capsys.readouterr().out
+    assert "lit up (1):\n  arith/add [tiny]: expected-fail 0.1 [0.04–0.23] n=40 (tiny-step1000) → early-pass 0.8" \
+        in capsys.readouterr().out

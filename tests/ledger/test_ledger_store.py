@@ -23,7 +23,7 @@ def test_write_assigns_a_sortable_run_id_and_names_the_file_after_it(tmp_path: P
     ids = [ledger.write(first), ledger.write(second)]
     assert ids == sorted(ids) and first["run_id"] == ids[0]
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"{i}.json" for i in ids]
-    assert json.loads((tmp_path / f"{ids[0]}.json").read_text())["schema_version"] == 1
+    assert json.loads((tmp_path / f"{ids[0]}.json").read_text())["schema_version"] == 2
 
 
 def test_run_ids_made_in_one_process_strictly_increase():
