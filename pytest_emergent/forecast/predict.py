@@ -18,21 +18,25 @@ _FITTERS: dict[str, Fitter] = {"metric": fit_metric, "sigmoid": fit_sigmoid}
 
 
 def forecast(
-    points: Sequence[Point], threshold: float, method: str = "metric", n_boot: int = 200, seed: int = 0
+    points: Sequence[Point], threshold: float, method: str = "metric", n_boot: int = 200, seed: int = 0,
+    chance: float = 0.0,
 ) -> Forecast:
     """Forecast the scale at which the pass rate reaches `threshold`.
 
     `method="metric"` extrapolates the smooth metric where recorded (else the local logit trend of
     the pass rate); `method="sigmoid"` is the logistic-in-pass-rate baseline. The interval is a
     90% interval from `n_boot` bootstrap refits, calibrated (see verdict.py), the same for the same `seed`.
+    `chance` is the pass rate of guessing (1/k for k choices): both methods fit the rate above it.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-    if not 0.0 < threshold <= 1.0:
-        raise ValueError(f"threshold is a pass rate in (0, 1]; got {threshold!r}")
+    if not 0.0 <= chance < 1.0:
+        raise ValueError(f"chance is a pass rate in [0, 1); got {chance!r}")
+    if not chance < threshold <= 1.0:
+        raise ValueError(f"threshold is a pass rate in ({chance:g}, 1] (above chance); got {threshold!r}")
     if n_boot < 1:
         raise ValueError(f"n_boot must be at least 1; got {n_boot!r}")
-    series = Series.of(points)
+    series = Series.of(points, chance)
     if series.distinct_scales < 3:
         return Forecast(method, TOO_FEW, None, None, None, f"{series.distinct_scales} distinct scales; 3 are needed")
     if series.last_pass_rate() >= threshold:
@@ -45,4 +49,6 @@ def forecast(
             curve = fitter(series)
         except (ArithmeticError, ValueError) as error:
             return Forecast(method, TOO_NOISY, None, None, None, f"the fit failed: {error}")
+        if not np.isfinite(curve.slope):
+            return Forecast(method, TOO_NOISY, None, None, None, "the fit failed: no line through these points")
         return decide(method, series, threshold, curve, lambda: bootstrap(fitter, curve, series, threshold, n_boot, seed))
