@@ -9,6 +9,7 @@ import numpy as np
 from .bootstrap import bootstrap
 from .curve import Fitter
 from .metric import fit_metric
+from .prior import two_point_forecast
 from .series import Series
 from .sigmoid import fit_sigmoid
 from .types import ALREADY_PASSING, METHODS, TOO_FEW, TOO_NOISY, Forecast, Point
@@ -19,14 +20,17 @@ _FITTERS: dict[str, Fitter] = {"metric": fit_metric, "sigmoid": fit_sigmoid}
 
 def forecast(
     points: Sequence[Point], threshold: float, method: str = "metric", n_boot: int = 200, seed: int = 0,
-    chance: float = 0.0,
+    chance: float = 0.0, fit_above_chance: bool = False,
 ) -> Forecast:
     """Forecast the scale at which the pass rate reaches `threshold`.
 
     `method="metric"` extrapolates the smooth metric where recorded (else the local logit trend of
     the pass rate); `method="sigmoid"` is the logistic-in-pass-rate baseline. The interval is a
     90% interval from `n_boot` bootstrap refits, calibrated (see verdict.py), the same for the same `seed`.
-    `chance` is the pass rate of guessing (1/k for k choices): both methods fit the rate above it.
+    With two scales only, the metric method leans on a prior learned from public scores (prior.py)
+    and fits the rate above `chance` (the pass rate of guessing, 1/k for k choices); the sigmoid
+    needs three. From three scales on, both methods fit the pass rate itself unless
+    `fit_above_chance`: on the back-test (docs/forecast.md) fitting above chance did worse.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
@@ -37,11 +41,17 @@ def forecast(
     if n_boot < 1:
         raise ValueError(f"n_boot must be at least 1; got {n_boot!r}")
     series = Series.of(points, chance)
-    if series.distinct_scales < 3:
-        return Forecast(method, TOO_FEW, None, None, None, f"{series.distinct_scales} distinct scales; 3 are needed")
-    if series.last_pass_rate() >= threshold:
+    if series.distinct_scales >= 2 and series.last_pass_rate() >= threshold:
         largest = f"{10.0**series.x_max:.3g}"
         return Forecast(method, ALREADY_PASSING, None, None, None, f"passes at the largest scale ({largest})")
+    if series.distinct_scales == 2 and method == "metric":
+        with np.errstate(all="ignore"):
+            return two_point_forecast(series, threshold, method, seed=seed)
+    if series.distinct_scales < 3:
+        needed = "3 are needed" if method == "sigmoid" else "2 are needed (3 without the prior)"
+        return Forecast(method, TOO_FEW, None, None, None, f"{series.distinct_scales} distinct scales; {needed}")
+    if not fit_above_chance:
+        series = Series.of(points)
     fitter = _FITTERS[method]
     # Extreme refits overflow exp/log harmlessly (to inf or 0); a user's -W error must not see it.
     with np.errstate(all="ignore"):
