@@ -357,6 +357,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         "status": status.value,
         "score": record.score if record else None,
         "threshold": record.threshold if record else None,
+        "chance": record.chance if record else None,
+        "tau": record.tau if record else None,
         "metrics": dict(record.metrics) if record else {},
         "declared": item.stash[REQUIREMENT_KEY].declared(),
         "reason": verdict.reason if verdict else (load_error or ""),

@@ -46,6 +46,8 @@ class Result:
     declared: dict[str, Any] = field(default_factory=dict)
     reason: str = ""
     duration: float = 0.0
+    chance: float | None = None  # with tau: the threshold is relative to chance (chance + tau·(1 − chance))
+    tau: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -59,6 +61,7 @@ class Result:
             status=Status(data["status"]), score=data.get("score"), threshold=data.get("threshold"),
             metrics=dict(data.get("metrics", {})), declared=dict(data.get("declared", {})),
             reason=data.get("reason", ""), duration=float(data.get("duration", 0.0)),
+            chance=data.get("chance"), tau=data.get("tau"),
         )
 
 

@@ -14,6 +14,8 @@ class ScoreRecord:
     score: float | None = None
     threshold: float | None = None
     metrics: dict[str, Any] = field(default_factory=dict)
+    chance: float | None = None  # a threshold relative to chance: chance + tau·(1 − chance)
+    tau: float | None = None
 
 
 _current: list[ScoreRecord] = []

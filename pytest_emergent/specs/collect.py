@@ -168,6 +168,7 @@ class SpecItem(pytest.Item):
             metrics[self.spec.metric_name] = score
         record = self.stash[SCORE_KEY]
         record.score, record.threshold = score, self.spec.threshold
+        record.chance, record.tau = self.spec.chance, self.spec.tau
         record.metrics.update(metrics)
         if score < self.spec.threshold:
             lines = [f"{self.spec.capability(self.format)} on {self.model_name}: pass rate {score:.3g} "

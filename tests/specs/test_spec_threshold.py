@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,19 @@ def test_the_json_schema_accepts_the_relative_form_and_rejects_a_stray_key():
     assert validator.is_valid([{**entry, "threshold": {"tau": 0.25}}])
     assert validator.is_valid([{**entry, "threshold": {"tau": 0.25, "chance": 0.5}}])
     assert not validator.is_valid([{**entry, "threshold": {"tau": 0.25, "floor": 0.5}}])
+
+
+def test_a_spec_run_records_the_effective_threshold_with_its_chance_and_tau(pytester, models_file, spec_file):
+    models_file(("tiny", "135M", ["base"]))
+    spec_file("relative", """
+- id: rel/pick
+  description: a four-way pick, a quarter of the way above chance (2024)
+  prompt: "Pick {{ w }}:"
+  examples: [{w: a}, {w: b}]
+  choices: [" a", " b", " c", " d"]
+  expected: " {{ w }}"
+  threshold: {tau: 0.25}
+""")
+    pytester.runpytest("--emergent-json", "out.json")
+    (entry,) = json.loads((pytester.path / "out.json").read_text())["results"]
+    assert (entry["chance"], entry["tau"], entry["threshold"]) == (0.25, 0.25, 0.4375)
