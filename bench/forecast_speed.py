@@ -10,9 +10,9 @@ as a real sweep does.
 
 Timed: the `emergent` command in a fresh process (what a user waits for: Python start-up,
 imports, reading the ledger, fitting, printing), the median of `--repeat` runs, for each of the
-command lines given by `--args` (default: the plain command; add e.g. `--args --json`).
+command lines given by `--variant` (default: the plain command).
 
-    .venv/bin/python bench/forecast_speed.py [--repeat 3] [--keep DIR] [--args ARGS ...]
+    .venv/bin/python bench/forecast_speed.py [--repeat 3] [--keep DIR] [--variant='' --variant='--json' ...]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import statistics
 import subprocess
 import sys
@@ -73,9 +74,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build the ledger in this folder and keep it")
-    parser.add_argument("--args", nargs="*", action="append", help="extra arguments of one timed command line")
+    parser.add_argument("--variant", action="append", default=[], metavar="ARGS",
+                        help="extra arguments of one timed command line, quoted ('--json'); repeatable")
     args = parser.parse_args()
-    variants = args.args or [[]]
+    variants = [shlex.split(v) for v in args.variant] or [[]]
     with tempfile.TemporaryDirectory() as scratch:
         root = args.keep or Path(scratch)
         files, ledger = root / "files", root / "ledger"

@@ -30,8 +30,9 @@ base models in ~40 families, with parameter counts. Three back-tests, one protoc
    rate above chance instead (`forecast(..., fit_above_chance=True)`, the sigmoid with a floor).
 3. **Two-point ladders**, leave-one-family-out: every series of 3+ sizes, fitted on two
    neighbouring sizes with the larger ones held out; the prior (forecast/prior.py) is learned
-   from every other family's series, never the tested family's. Beside it, on the problems where
-   a smaller size exists, the forecast from three sizes (that one added): what the third size buys.
+   from every other family's series, never the tested family's; split by multiple-choice (chance
+   above 0) and generative tasks. Beside it, on the problems where a smaller size exists, the
+   forecast from three sizes (that one added) without the prior.
 
 Run: .venv/bin/python bench/forecast_validation.py [DATA_DIR] [--scale params|compute] [--n-boot N]
      [--raw-intervals] [--learn-prior]
@@ -239,6 +240,8 @@ def ladders(corpus: list[Named], args: argparse.Namespace) -> None:
             with_third.append((p, forecast(three, p.threshold, "metric", args.n_boot, chance=p.series.chance)))
     same = {id(p) for p, _ in with_third}
     columns = {"2 sizes + prior": score(two),
+               "multiple choice": score([(p, r) for p, r in two if p.series.chance > 0]),
+               "generative": score([(p, r) for p, r in two if p.series.chance == 0]),
                "same, 3rd exists": score([(p, r) for p, r in two if id(p) in same]),
                "3 sizes, no prior": score(with_third)}
     print(table(f"3. two-point ladders, leave-one-family-out: {len({p.series.name for p in todo})} series of 3+ "
