@@ -1,7 +1,7 @@
 """Back-tests of the emergence forecast on public per-model scores (ObsScaling).
 
-Data (bench/obsscaling.py): BIG-bench emergent tasks and six standard benchmarks of some 80
-base models in ~40 families, with parameter counts. Three back-tests, one protocol:
+Data (bench/obsscaling.py): BIG-bench emergent tasks (84 base models) and six standard
+benchmarks (148 base models), 47 families, with parameter counts. Three back-tests, one protocol:
 
 - A series is one (family, task). Thresholds: chance + tau·(1 − chance) for tau in 0.1, 0.25,
   0.5, i.e. 10%, 25% and half of the way from guessing to a perfect score. Case counts are the

@@ -7,10 +7,10 @@ spread, and a family's models scatter around their trend by some amount. With th
 informative prior on the slope (and the scatter taken as known), two points give a posterior
 over the trend line, and the crossing's posterior gives the interval.
 
-The prior shipped (`LEARNED`) was learned from the per-model scores of ObsScaling (github.com/
-ryoungj/ObsScaling: BIG-bench emergent tasks and standard benchmarks of some 80 base models);
-`bench/forecast_validation.py --learn-prior` prints it again, and back-tests it with each family
-left out of the learning.
+The prior shipped (`LEARNED`) was learned from the per-model scores of ObsScaling
+(github.com/ryoungj/ObsScaling: BIG-bench emergent tasks and standard benchmarks of 148 base
+models in 47 families); `bench/forecast_validation.py --learn-prior` prints it again, and the
+back-test there learns it with each family left out.
 """
 
 from __future__ import annotations

@@ -37,7 +37,9 @@ def format_summary(result: LedgerForecast, width: int = 100, shown: int = SHOWN)
              "  " + " · ".join(f"{SHORT_VERDICTS.get(v, v)} {counts[v]}" for v in VERDICTS if counts[v])]
     crossing = [s for s in result.series if s.main.verdict == CROSSING]
     if crossing:
-        lines += ["", f"next to emerge ({min(shown, len(crossing))} of {len(crossing)} crossings, by predicted scale):"]
+        plural = "s" if len(crossing) > 1 else ""
+        lines += ["", f"next to emerge ({min(shown, len(crossing))} of {len(crossing)} crossing{plural}, by predicted "
+                      "scale):"]
         cells = [["capability", "family", "threshold", "chance", "predicted", "90% interval"]]
         cells += [[s.capability, s.family, f"{s.threshold:.3g}", "–" if s.chance is None else f"{s.chance:.3g}",
                    table.predicted(s) + (table.PRIOR_MARK if s.main.prior else ""), table.interval(s)]
