@@ -38,7 +38,8 @@ from .ledger import (
     history,
     import_file,
 )
-from .ledger.imports.manifest import Manifest, read_manifest
+from .ledger.imports.manifest import read_manifest
+from .ledger.imports.options import expand_paths, parse_averages, parse_chances, parse_metric_range
 from .outcomes import Status
 from .report.html import write_html
 from .report.markdown import render_markdown, write_markdown
@@ -156,64 +157,14 @@ def _imported_content(document: dict[str, Any]) -> tuple | None:
     return document["source"], rows
 
 
-def _chances(values: list[str]) -> tuple[tuple[str, float], ...]:
-    """`--chance 0.25` (every task) or `--chance 'hendrycksTest-*=0.25'`."""
-    out = []
-    for value in values:
-        pattern, _, level = value.rpartition("=")
-        try:
-            out.append((pattern or "*", float(level)))
-        except ValueError:
-            raise UsageProblem(f"--chance {value}: expected a level (0.25) or TASK_GLOB=LEVEL") from None
-    return tuple(out)
-
-
-def _metric_range(value: str | None) -> tuple[float, float] | None:
-    if value is None:
-        return None
-    low, sep, high = value.partition(":")
-    try:
-        return float(low), float(high)
-    except ValueError:
-        raise UsageProblem(f"--metric-range {value}: expected LOW:HIGH, e.g. 0:100") from None
-
-
-def _averages(values: list[str]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for value in values:
-        name, sep, pattern = value.partition("=")
-        if not sep or not name or not pattern:
-            raise UsageProblem(f"--average {value}: expected NAME=TASK_GLOB, e.g. mmlu='hendrycksTest-*'")
-        out.append((name, pattern))
-    return tuple(out)
-
-
-def _import_paths(args: argparse.Namespace, manifest: Manifest | None) -> list[Path]:
-    """The files to import: those given (a folder: every .json under it), else the manifest's."""
-    if not args.files:
-        if manifest is None:
-            raise UsageProblem("name the files (or folders) to import, or a --manifest that lists them")
-        return manifest.files()
-    paths: list[Path] = []
-    for given in map(Path, args.files):
-        if given.is_dir():
-            found = sorted(given.rglob("*.json"))
-            if not found:
-                raise UsageProblem(f"{given}: a folder with no .json file under it")
-            paths += found
-        else:
-            paths.append(given)
-    return list(dict.fromkeys(paths))
-
-
 def _import_options(args: argparse.Namespace) -> ImportOptions:
     requires = ScaleRequirement(params=_scale_option(args.requires_scale, "--requires-scale"))
     try:
         return ImportOptions(family=args.family, model=args.model, params=_scale_option(args.params, "--params"),
                              step=_scale_option(args.step, "--step"), threshold=args.threshold, tau=args.tau,
-                             chance=_chances(args.chance), requires=requires, metric=args.metric,
-                             metric_range=_metric_range(args.metric_range), invert=args.invert,
-                             averages=_averages(args.average))
+                             chance=parse_chances(args.chance), requires=requires, metric=args.metric,
+                             metric_range=parse_metric_range(args.metric_range), invert=args.invert,
+                             averages=parse_averages(args.average))
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
 
@@ -233,7 +184,10 @@ def _import(args: argparse.Namespace) -> int:
         raise UsageProblem("--params, --model and --step describe one file: import such files one at a time")
     options = _import_options(args)
     manifest = read_manifest(args.manifest) if args.manifest else None
-    paths = _import_paths(args, manifest)
+    try:
+        paths = expand_paths(args.files, manifest)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
     if len(paths) > 1 and (args.params or args.model or args.step):
         raise UsageProblem("--params, --model and --step describe one file: import such files one at a time "
                            "(or give them per file in a --manifest)")

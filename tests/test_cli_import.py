@@ -144,3 +144,23 @@ def test_importing_the_same_file_twice_keeps_one_run(tmp_path: Path, capsys):
     assert len(Ledger(ledger).runs()) == 1
     assert main(["import", file, "--threshold", "0.4", "--ledger", ledger]) == 0  # other statuses: a new run
     assert len(Ledger(ledger).runs()) == 2
+
+
+def test_chance_range_and_average_options_reach_the_imported_results(tmp_path: Path, capsys):
+    path = tmp_path / "m-1b.json"
+    path.write_text(json.dumps({"results": {"yn_a": {"acc": 0.7}, "yn_b": {"acc": 0.5}, "t": {"bleu": 40.0}},
+                                "config": {"num_fewshot": 0}}))
+    ledger = str(tmp_path / "l")
+    assert main(["import", str(path), "--tau", "0.5", "--chance", "0", "--chance", "yn*=0.5", "--average", "yn=yn_*",
+                 "--ledger", ledger]) == 0
+    by_cap = {r["capability"]: r for r in Ledger(ledger).runs()[0]["results"]}
+    assert (by_cap["lm-eval/yn_a/0-shot"]["threshold"], by_cap["lm-eval/yn_a/0-shot"]["status"]) == (0.75, "fail")
+    assert by_cap["lm-eval/yn/0-shot"]["score"] == pytest.approx(0.6) and by_cap["lm-eval/yn/0-shot"]["chance"] == 0.5
+    assert by_cap["lm-eval/t/0-shot"]["reason"].startswith("score 40 is not in [0, 1]")
+    capsys.readouterr()
+    assert main(["import", str(path), "--metric", "bleu", "--metric-range", "0:100", "--threshold", "0.3",
+                 "--baseline", "none", "--ledger", str(tmp_path / "l2")]) == 0
+    (bleu,) = [r for r in Ledger(tmp_path / "l2").runs()[0]["results"] if r["capability"] == "lm-eval/t/0-shot"]
+    assert (bleu["score"], bleu["status"]) == (pytest.approx(0.4), "pass")
+    assert main(["import", str(path), "--chance", "half", "--ledger", ledger]) == 2
+    assert "--chance half: expected a level (0.25) or TASK_GLOB=LEVEL" in capsys.readouterr().err
