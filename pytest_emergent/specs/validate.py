@@ -269,7 +269,10 @@ def _check_needs(e: _Entry, check: CheckSpec, source: CaseSource, has_choices: b
 
 def _threshold(e: _Entry) -> tuple[float, float | None, float | None]:
     """(threshold, chance, tau): a pass rate, or {tau, chance} relative to chance (chance None: from the cases)."""
-    threshold = e.get("threshold", ("number", "map"), 1.0)
+    threshold = e.raw.get("threshold", 1.0)
+    if not _is(threshold, ("number", "map")):
+        e.fail("threshold", f"expected a pass rate like 0.8, or {{tau: 0.25}} relative to chance; got "
+                            f"{_describe(threshold)}")
     if isinstance(threshold, dict):
         unknown = sorted(str(k) for k in threshold if k not in ("tau", "chance"))
         tau, chance = threshold.get("tau"), threshold.get("chance")

@@ -65,7 +65,7 @@ def test_a_generation_check_has_chance_zero(tmp_path: Path):
     ("{tau: 0}", "expected {tau: T} or {tau: T, chance: C}"),
     ("{tau: 0.5, chanse: 0.2}", "unknown 'chanse'"),
     ("{tau: 0.5, chance: 1}", "chance: expected the pass rate of guessing, in [0, 1)"),
-    ("high", "expected a number or a map"),
+    ("high", "expected a pass rate like 0.8, or {tau: 0.25} relative to chance; got a string 'high'"),
 ])
 def test_a_bad_relative_threshold_is_an_error_naming_the_field(tmp_path: Path, threshold: str, message: str):
     with pytest.raises((SpecError, SpecFileError)) as info:
