@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .config import BUILTINS, ModelConfig, ModelConfigError, check_available, load_models_file
 from .config.paths import hub_cache, in_hub_cache, looks_like_hub_id
 from .forecast import METHODS
+from .forecast.export import forecast_json
 from .forecast.ledger import SCALE_CHOICES, forecast_runs
-from .forecast.table import format_details, format_forecast
+from .forecast.summary import format_summary
+from .forecast.table import format_forecast, format_reasons
 from .ledger import (
     DEFAULT_ALPHA,
     DEFAULT_FOLDER,
@@ -39,6 +43,8 @@ from .ledger import (
 )
 from .ledger.cases import clean_cases
 from .ledger.history import matches
+from .ledger.imports.manifest import read_manifest
+from .ledger.imports.options import expand_paths, parse_averages, parse_chances, parse_metric_range
 from .ledger.show import show_result
 from .ledger.validate import check_header
 from .outcomes import Status
@@ -164,10 +170,15 @@ def _forecast(args: argparse.Namespace) -> int:
     if not result.series and not any(r.get("status") in decided for r in results):
         raise LedgerError(f"ledger {args.ledger}: none of its {len(results)} results passed or failed (all skip or "
                           "error), so there is nothing to forecast; scores imported without --threshold are skip: "
-                          "import them again with --threshold")
-    print(format_forecast(result, args.capability))
-    if args.verbose and result.series:
-        print("\n" + format_details(result))
+                          "import them again with --threshold or --tau")
+    if args.json:
+        print(json.dumps(forecast_json(result), indent=1))
+    elif args.details or args.verbose:
+        print(format_forecast(result, args.capability))
+        if args.verbose and result.series:
+            print("\n" + format_reasons(result))
+    else:
+        print(format_summary(result, width=shutil.get_terminal_size((100, 24)).columns))
     return 0
 
 
@@ -190,16 +201,47 @@ def _imported_content(document: dict[str, Any]) -> tuple | None:
     return document["source"], rows
 
 
+def _import_options(args: argparse.Namespace) -> ImportOptions:
+    requires = ScaleRequirement(params=_scale_option(args.requires_scale, "--requires-scale"))
+    try:
+        return ImportOptions(family=args.family, model=args.model, params=_scale_option(args.params, "--params"),
+                             step=_scale_option(args.step, "--step"), threshold=args.threshold, tau=args.tau,
+                             chance=parse_chances(args.chance), requires=requires, metric=args.metric,
+                             metric_range=parse_metric_range(args.metric_range), invert=args.invert,
+                             averages=parse_averages(args.average))
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _refusals(document: dict[str, Any], options: ImportOptions) -> str:
+    """Results left without a verdict although a threshold was asked for: how many, and why."""
+    if options.threshold is None and options.tau is None:
+        return ""
+    skipped = [r for r in document["results"] if r["status"] == Status.SKIP.value]
+    if not skipped:
+        return ""
+    return f"; {len(skipped)} kept as skip (e.g. {skipped[0]['capability']}: {skipped[0]['reason']})"
+
+
 def _import(args: argparse.Namespace) -> int:
     if len(args.files) > 1 and (args.params or args.model or args.step):
         raise UsageProblem("--params, --model and --step describe one file: import such files one at a time")
-    requires = ScaleRequirement(params=_scale_option(args.requires_scale, "--requires-scale"))
-    options = ImportOptions(family=args.family, model=args.model, params=_scale_option(args.params, "--params"),
-                            step=_scale_option(args.step, "--step"), threshold=args.threshold, requires=requires,
-                            metric=args.metric)
+    options = _import_options(args)
+    manifest = read_manifest(args.manifest) if args.manifest else None
+    try:
+        paths = expand_paths(args.files, manifest)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    if len(paths) > 1 and (args.params or args.model or args.step):
+        raise UsageProblem("--params, --model and --step describe one file: import such files one at a time "
+                           "(or give them per file in a --manifest)")
     # Every file is read before any is written; then smaller checkpoints go first, so each file
     # finds its baseline among the others whatever order the shell listed them in.
-    documents = [(path, import_file(path, options)) for path in args.files]
+    documents = []
+    for path in paths:
+        given = manifest.values_for(path) if manifest else {}
+        explicit = {k: v for k, v in given.items() if getattr(options, k) is None}
+        documents.append((path, import_file(path, replace(options, **explicit))))
     documents.sort(key=lambda item: _order(item[1]))
     ledger = Ledger(args.ledger)
     earlier = ledger.runs()
@@ -216,8 +258,9 @@ def _import(args: argparse.Namespace) -> int:
         contents.append((content, run_id))
         model = document["models"][0]
         params = format_number(model["scale"]["params"]) if model["scale"]["params"] else "size unknown"
-        print(f"{path}: {model['name']} (family {model['family']}, {params}), "
-              f"{len(document['results'])} capabilities → run {run_id}")
+        aggregates = sum("aggregate" in r for r in document["results"])
+        print(f"{path}: {model['name']} (family {model['family']}, {params}), {len(document['results'])} capabilities"
+              f"{f' ({aggregates} aggregate)' if aggregates else ''}{_refusals(document, options)} → run {run_id}")
     return 0
 
 
@@ -340,16 +383,30 @@ def build_parser() -> argparse.ArgumentParser:
                      help="x axis: params (default) or training compute, where every checkpoint knows it")
     cmd.add_argument("--method", choices=METHODS, default="metric",
                      help="metric (default: the smooth metric, else the logit trend) or sigmoid (the baseline)")
-    cmd.add_argument("-v", "--verbose", action="store_true", help="say why each verdict, for both methods")
+    shown = cmd.add_mutually_exclusive_group()
+    shown.add_argument("--details", action="store_true",
+                       help="every series with the other method, and each family's emergence order")
+    shown.add_argument("-v", "--verbose", action="store_true", help="the details, and why each verdict for both methods")
+    shown.add_argument("--json", action="store_true", help="everything as JSON, numbers at full precision")
     cmd = command("import", _import, "record lm-evaluation-harness results or BIG-bench score files as ledger runs")
-    cmd.add_argument("files", nargs="+", metavar="FILE")
-    cmd.add_argument("--family", help="model family (default: the model name without its size)")
+    cmd.add_argument("files", nargs="*", metavar="FILE", help="results files, or folders (every .json under them)")
+    cmd.add_argument("--manifest", metavar="PATH", help="YAML or CSV naming per file its model, family, params, step, "
+                     "tokens (without FILE: import every file it lists)")
+    cmd.add_argument("--family", help="model family (default: known public families, else the name without its size)")
     cmd.add_argument("--model", help="model name (default: from the file)")
-    cmd.add_argument("--params", help="model size, e.g. 1.3B (default: from the file or the model name)")
+    cmd.add_argument("--params", help="model size, e.g. 1.3B (default: the file, known public sizes, the model name)")
     cmd.add_argument("--step", help="training step of the checkpoint")
-    cmd.add_argument("--threshold", type=float, help="a score at or above it passes (default: keep scores, status skip)")
+    how = cmd.add_mutually_exclusive_group()
+    how.add_argument("--threshold", type=float, help="a score at or above it passes (default: keep scores, status skip)")
+    how.add_argument("--tau", type=float, help="threshold relative to chance: chance + TAU·(1 − chance)")
+    cmd.add_argument("--chance", action="append", default=[], metavar="[TASK_GLOB=]LEVEL",
+                     help="chance level of tasks (default: from the file or the task's number of choices)")
     cmd.add_argument("--requires-scale", metavar="PARAMS", help="declared scale: below it a failure is expected-fail")
     cmd.add_argument("--metric", help="metric to use as the score (default: acc, exact_match, …; BIG-bench: preferred)")
+    cmd.add_argument("--metric-range", metavar="LOW:HIGH", help="the metric's range, mapped onto [0, 1] (BLEU: 0:100)")
+    cmd.add_argument("--invert", action="store_true", help="lower is better: score = (HIGH − value) / (HIGH − LOW)")
+    cmd.add_argument("--average", action="append", default=[], metavar="NAME=TASK_GLOB",
+                     help="also import the mean of the matching tasks as capability NAME (MMLU's built in)")
     cmd.add_argument("--baseline", default="latest", help="latest (default), none, or a run id")
     command("schema", _schema, "print the JSON Schema of YAML capability specs (for editor completion)")
     cmd = command("cache", _cache, "show (info) or empty (clear) the response cache")

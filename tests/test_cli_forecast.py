@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -28,7 +30,7 @@ def table(out: str) -> dict[str, list[str]]:
 
 
 def test_three_checkpoints_print_the_forecast_and_its_interval(tmp_path: Path, capsys):
-    assert main(["forecast", "--ledger", ledger_of(tmp_path, 3)]) == 0
+    assert main(["forecast", "--details", "--ledger", ledger_of(tmp_path, 3)]) == 0
     out = capsys.readouterr().out
     rows = table(out)
     assert list(rows) == ["copy/echo", "arith/multiply", "arith/add", "logic/chain", "fmt/json"]
@@ -41,7 +43,7 @@ def test_three_checkpoints_print_the_forecast_and_its_interval(tmp_path: Path, c
 
 
 def test_four_checkpoints_print_the_emergence_order_with_the_inversion(tmp_path: Path, capsys):
-    assert main(["forecast", "--ledger", ledger_of(tmp_path, 4)]) == 0
+    assert main(["forecast", "--details", "--ledger", ledger_of(tmp_path, 4)]) == 0
     out = capsys.readouterr().out
     assert table(out)["arith/add"][4] == "already-passing"
     assert table(out)["logic/chain"][4] == "crossing"
@@ -52,7 +54,7 @@ def test_four_checkpoints_print_the_emergence_order_with_the_inversion(tmp_path:
 
 
 def test_the_sigmoid_method_puts_the_metric_method_alongside(tmp_path: Path, capsys):
-    assert main(["forecast", "arith/add", "--method", "sigmoid", "--ledger", ledger_of(tmp_path, 3)]) == 0
+    assert main(["forecast", "arith/add", "--method", "sigmoid", "--details", "--ledger", ledger_of(tmp_path, 3)]) == 0
     out = capsys.readouterr().out
     assert "method sigmoid" in out and out.split("\n\n")[1].splitlines()[0].endswith("metric method")
     assert list(table(out)) == ["arith/add"]
@@ -85,7 +87,7 @@ def test_a_bad_scale_is_refused_by_the_parser(tmp_path: Path, capsys):
 
 def test_the_console_script_prints_the_same(tmp_path: Path):
     folder = ledger_of(tmp_path, 3)
-    out = subprocess.run([sys.executable, "-m", "pytest_emergent.cli", "forecast", "--ledger", folder],
+    out = subprocess.run([sys.executable, "-m", "pytest_emergent.cli", "forecast", "--details", "--ledger", folder],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "arith/add" in out.stdout and "INVERSION:" in out.stdout
@@ -98,4 +100,51 @@ def test_a_ledger_of_skips_says_to_import_with_a_threshold(tmp_path: Path, capsy
             result["status"] = "skip"
         ledger.write(run)
     assert main(["forecast", "--ledger", str(tmp_path)]) == 2
-    assert "import them again with --threshold" in capsys.readouterr().err
+    assert "import them again with --threshold or --tau" in capsys.readouterr().err
+
+
+def test_the_default_output_is_a_summary_that_fits_the_terminal(tmp_path: Path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["forecast", "--ledger", ledger_of(tmp_path, 3)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "forecast of 5 series in 1 family (params); method metric, 90% intervals"
+    assert lines[1] == "  crossing 2 · passing 2 · plateau 1"
+    crossings = lines[lines.index("next to emerge (2 of 2 crossings, by predicted scale):") + 3:][:2]
+    assert [line.split()[0] for line in crossings] == ["arith/add", "logic/chain"]
+    assert "inversions (1): a capability passed before one it builds on" in out
+    assert max(map(len, lines)) <= 80
+
+
+def test_a_long_capability_id_is_shortened_in_the_middle_to_fit(tmp_path: Path, capsys, monkeypatch):
+    ledger = Ledger(tmp_path)
+    long_id = "suite/" + "very_long_part_" * 6 + "end"
+    for run in runs(3):
+        for result in run["results"]:
+            if result["capability"] == "arith/add":
+                result["capability"] = long_id
+        ledger.write(assign_changes(run, ledger.runs()))
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["forecast", "--ledger", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    shown = next(line for line in lines if line.startswith("suite/"))
+    assert "…" in shown and shown.split()[0].endswith("end") and max(map(len, lines)) <= 80
+
+
+def test_json_has_every_series_at_full_precision(tmp_path: Path, capsys):
+    assert main(["forecast", "--json", "--ledger", ledger_of(tmp_path, 3)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    add = next(s for s in data["series"] if s["capability"] == "arith/add")
+    assert add["main"]["verdict"] == "crossing" and add["family"] == "pico" and add["threshold"] == 0.5
+    assert add["main"]["low"] < add["main"]["predicted"] < add["main"]["high"]
+    assert add["main"]["width_decades"] == pytest.approx(math.log10(add["main"]["high"] / add["main"]["low"]))
+    assert len(repr(add["main"]["predicted"])) > 8  # not rounded to what the table shows
+    assert [p["scale"] for p in add["points"]] == [100e6, 300e6, 1e9]
+    assert data["orders"][0]["family"] == "pico" and data["orders"][0]["entries"][0]["capability"] == "copy/echo"
+
+
+def test_json_of_a_two_scale_family_says_the_forecast_leans_on_the_prior(tmp_path: Path, capsys):
+    assert main(["forecast", "logic/chain", "--json", "--ledger", ledger_of(tmp_path, 2)]) == 0
+    (chain,) = json.loads(capsys.readouterr().out)["series"]
+    assert len(chain["points"]) == 2 and chain["main"]["prior"] is True
+    assert chain["baseline"]["verdict"] == "too few points"

@@ -42,6 +42,8 @@ class Scoresheet:
     cases: list[CaseRecord] = field(default_factory=list)
     calls: list[CaseRecord] = field(default_factory=list)
     n: int | None = None
+    chance: float | None = None  # a threshold relative to chance: chance + tau·(1 − chance)
+    tau: float | None = None
 
     def observe(self, kind: str, requests: Sequence[Any], answers: Sequence[Any]) -> None:
         """The model's observer: every exchange becomes a case without a verdict of its own."""

@@ -5,7 +5,7 @@ data showed around it, and its cases drawn again (`Curve.resample`; an unknown c
 the `ASSUMED_CASES` the fit weighed the rate by);
 and (2) random weights on the points from a flat Dirichlet, the Bayesian bootstrap (Rubin 1981):
 the smooth form of resampling points, which still works with three of them. Seeding one generator
-makes every interval reproducible.
+makes every interval reproducible. All refits are drawn and fitted at once, one row each.
 """
 
 from __future__ import annotations
@@ -43,24 +43,23 @@ class Draws:
         return float(np.quantile(usable, q, method="inverted_cdf"))
 
 
-def resample(curve: Curve, series: Series, rng: np.random.Generator) -> Series:
-    redrawn = curve.resample(series, rng)
-    weight = rng.dirichlet(np.ones(series.x.size)) * series.x.size
-    return redrawn.resampled(redrawn.p, weight)
+def resample(curve: Curve, series: Series, rng: np.random.Generator, size: int) -> Series:
+    """`size` data sets drawn around `curve`, each with its own random point weights."""
+    redrawn = curve.resample(series, rng, size)
+    weight = rng.dirichlet(np.ones(series.x.size), size) * series.x.size
+    return redrawn.resampled(redrawn.p, weight, redrawn.metric)
 
 
 def bootstrap(fitter: Fitter, curve: Curve, series: Series, threshold: float, n_boot: int, seed: int) -> Draws:
     """Refit `n_boot` redrawn data sets; a refit that fails counts as NaN, not as an error."""
-    rng = np.random.default_rng(seed)
-    crossings = np.full(n_boot, np.nan)
-    slopes = np.full(n_boot, np.nan)
-    for i in range(n_boot):
+    batch = resample(curve, series, np.random.default_rng(seed), n_boot)
+    with np.errstate(all="ignore"):
         try:
-            refit = fitter(resample(curve, series, rng))
-            crossing = refit.crossing(threshold)
-            slope = refit.slope
+            refit = fitter(batch)
+            crossings = np.broadcast_to(refit.crossing(threshold), (n_boot,)).astype(float)
+            slopes = np.broadcast_to(refit.slope, (n_boot,)).astype(float)
         except _FIT_FAILURES:
-            continue
-        crossings[i] = np.inf if crossing is None else crossing
-        slopes[i] = slope
+            crossings, slopes = np.full(n_boot, np.nan), np.full(n_boot, np.nan)
+    failed = np.isnan(slopes) | np.isnan(crossings)
+    crossings[failed], slopes[failed] = np.nan, np.nan
     return Draws(crossings=crossings, slopes=slopes)

@@ -6,7 +6,8 @@ documents (the JSON report layout, docs/json-report.md) and decides what each po
 - only decided results count (`pass`, `fail`, `expected-fail`, `early-pass`): a skip or an
   error says nothing about whether the capability worked;
 - the pass rate is the score when it is one (a number in [0, 1]), else 1 for a pass and 0 for a
-  failure; the threshold is the result's own when the score is the rate, else 1.0;
+  failure (a note says so when a score outside [0, 1] was set aside); the threshold is the
+  result's own when the score is the rate, else 1.0; the chance level is the result's `chance`;
 - the smooth metric is the first of `METRIC_NAMES` recorded at three or more points of the series;
 - the x axis is params, or compute when asked for and known at every checkpoint of the family, or
   the training step when the family's checkpoints share one size and differ by step;
@@ -62,6 +63,9 @@ class Observation:
     metrics: dict[str, float]
     n_cases: int | None
     requires: tuple[str, ...]
+    chance: float | None = None  # the pass rate of guessing, where the result names one
+    tau: float | None = None  # the threshold's share of the way from chance to 1, when relative
+    flagged: bool = False  # a score outside [0, 1] whose verdict stands in for a pass rate
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ class SeriesForecast:
     first_pass: float | None  # smallest scale at which a result passed
     main: Forecast
     baseline: Forecast  # the other method (the sigmoid baseline when `main` is the metric method)
+    chance: float | None = None  # chance level of the largest checkpoint's result
+    tau: float | None = None  # the threshold relative to chance, when it was given so
 
     @property
     def largest(self) -> float:
@@ -126,20 +132,26 @@ def _rate(result: dict[str, Any], status: Status) -> tuple[float, float]:
 def _cases(result: dict[str, Any], metrics: dict[str, float], rate: float) -> int | None:
     """How many cases the pass rate was counted over, where the record tells.
 
-    `metrics.cases` (spec items); else, for an imported score, its standard error
-    (`<metric>_stderr`, as lm-evaluation-harness writes it: se² = p(1-p)/(n-1)); a result whose
-    pass rate is its verdict is one case passed or failed.
+    An imported result's `n` (samples, as the file gives them) or `metrics.cases` (spec items);
+    else, for an imported score, its standard error (`stderr`, or `<metric>_stderr` as
+    lm-evaluation-harness writes it: se² = p(1-p)/(n-1)); a result whose pass rate is its
+    verdict is one case passed or failed.
     """
     score = _number(result.get("score"))
     if score is None or not 0.0 <= score <= 1.0:
         return 1
-    cases = metrics.get("cases")
-    if cases is not None and cases >= 1 and cases == int(cases):
-        return int(cases)
-    stderr = metrics.get(f"{result.get('metric')}_stderr")
+    for cases in (_number(result.get("n")), metrics.get("cases")):
+        if cases is not None and cases >= 1 and cases == int(cases):
+            return int(cases)
+    stderr = _number(result.get("stderr")) or metrics.get(f"{result.get('metric')}_stderr")
     if stderr and stderr > 0 and 0.0 < rate < 1.0:
         return max(1, round(rate * (1.0 - rate) / stderr**2 + 1.0))
     return None
+
+
+def _level(value: Any) -> float | None:
+    number = _number(value)
+    return number if number is not None and 0.0 <= number < 1.0 else None
 
 
 def _scale(header: dict[str, Any]) -> dict[str, float | None]:
@@ -169,9 +181,11 @@ def observations(documents: Iterable[dict[str, Any]]) -> list[Observation]:
             n_cases = _cases(result, metrics, rate)
             requires = (result.get("declared") or {}).get("requires_capabilities") or ()
             requires = (requires,) if isinstance(requires, str) else requires
+            score = _number(result.get("score"))
             out.append(Observation(str(result["capability"]), cp.family, model, cp.key,
                                    _scale(headers.get(model, {})), status.passed, rate, threshold, metrics,
-                                   n_cases, tuple(str(r) for r in requires)))
+                                   n_cases, tuple(str(r) for r in requires), _level(result.get("chance")),
+                                   _level(result.get("tau")), score is not None and not 0.0 <= score <= 1.0))
     return out
 
 
@@ -208,10 +222,12 @@ def _series(capability: str, family: str, axis: str, winners: list[tuple[float, 
     metric = _metric_name(rows)
     points = tuple(Point(x, o.pass_rate, o.metrics.get(metric) if metric else None, o.n_cases) for x, o in winners)
     threshold = rows[-1].threshold if rows else 1.0
+    chance = rows[-1].chance if rows and rows[-1].chance is not None and rows[-1].chance < threshold else None
     other = next(m for m in METHODS if m != method)
-    fits = {m: forecast(points, threshold, method=m, n_boot=n_boot, seed=seed) for m in (method, other)}
+    fits = {m: forecast(points, threshold, method=m, n_boot=n_boot, seed=seed, chance=chance or 0.0)
+            for m in (method, other)}
     return SeriesForecast(capability, family, axis, threshold, metric, points, tuple(o.model for o in rows),
-                          first_pass, fits[method], fits[other])
+                          first_pass, fits[method], fits[other], chance, rows[-1].tau if rows else None)
 
 
 def rank(item: SeriesForecast) -> tuple[Any, ...]:
@@ -243,7 +259,7 @@ def forecast_runs(documents: Iterable[dict[str, Any]], *, capability: str | None
     for o in observations(documents):
         if not family or o.family == family:
             by_family.setdefault(o.family, []).append(o)
-    series, orders, notes = [], [], []
+    series, orders, notes, flagged = [], [], [], []
     for fam, rows in sorted(by_family.items()):
         axis = family_axis(rows, scale)
         if scale == "compute" and axis == "params":
@@ -261,4 +277,9 @@ def forecast_runs(documents: Iterable[dict[str, Any]], *, capability: str | None
         for cap, won in winners.items():
             if won and matches(cap, capability) and (select is None or select(cap, fam)):
                 series.append(_series(cap, fam, axis, won, first_pass[cap], method, n_boot, seed))
+                if any(o.flagged for _, o in won):
+                    flagged.append(f"{cap} ({fam})")
+    if flagged:
+        notes.append(f"{len(flagged)} series have scores outside [0, 1], which are no pass rates: their pass/fail "
+                     f"verdicts were fitted instead ({', '.join(flagged[:3])}{', ...' if len(flagged) > 3 else ''})")
     return LedgerForecast(method, tuple(sorted(series, key=rank)), tuple(orders), tuple(notes))

@@ -23,13 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lsq import Line, between_model_scatter, random_effects_line, rises, scatter_dof
-from .series import Footing, Series, logit, sigmoid
-
-
-def logit_variance(p_smooth: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Sampling variance of a logit pass rate measured on n cases (delta method)."""
-    return 1.0 / ((n + 1.0) * p_smooth * (1.0 - p_smooth))
+from .lsq import Line, Number, between_model_scatter, random_effects_line, rises, scatter_dof
+from .series import Footing, Series, sigmoid
 
 
 def frontier_emphasis(x: np.ndarray) -> np.ndarray:
@@ -46,19 +41,19 @@ def frontier_emphasis(x: np.ndarray) -> np.ndarray:
     return np.exp(-(x.max() - x) / step)
 
 
-def scatter_draw(variance: float, dof: int, rng: np.random.Generator) -> float:
-    """A plausible value of a variance estimated on `dof` degrees of freedom (scaled inverse chi²).
+def scatter_draw(variance: float, dof: int, rng: np.random.Generator, size: int) -> np.ndarray:
+    """`size` plausible values of a variance estimated on `dof` degrees of freedom (scaled inverse chi²).
 
     With three or four models the scatter itself is barely known; drawing it keeps the intervals
     honest about that instead of treating the estimate as exact.
     """
     if variance <= 0.0 or dof < 1:
-        return max(variance, 0.0)
-    return variance * dof / max(rng.chisquare(dof), 1e-12)
+        return np.full(size, max(float(variance), 0.0))
+    return variance * dof / np.maximum(rng.chisquare(dof, size), 1e-12)
 
 
 def redraw_cases(series: Series, rate: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Pass rates of new cases drawn at `rate`.
+    """Pass rates of new cases drawn at `rate` (one row per refit).
 
     Where the case count is unknown the fit weighed the rate as if measured on `ASSUMED_CASES`,
     so it is redrawn with that sampling noise too: keeping it fixed would let a series that sits
@@ -80,37 +75,41 @@ class LogitTrend:
     line: Line
     overall: Line
     footing: Footing
-    established: bool
+    established: bool | np.ndarray
     note: str = ""  # why the main method fell back to this fit, if it did
 
     @property
-    def slope(self) -> float:
+    def slope(self) -> Number:
         return self.overall.b
 
-    def crossing(self, threshold: float) -> float | None:
-        if self.line.b <= 0.0:
-            return None
-        return (self.footing.target_logit(threshold) - self.line.a) / self.line.b
+    def crossing(self, threshold: float) -> Number:
+        return crossing_of(self.line, self.footing.target_logit(threshold))
 
-    def resample(self, series: Series, rng: np.random.Generator) -> Series:
+    def resample(self, series: Series, rng: np.random.Generator, size: int) -> Series:
         """Each model's true rate scattered around the line, then its cases drawn again."""
-        tau2 = scatter_draw(self.line.tau2, scatter_dof(series.x.size), rng)
-        z = self.line.at(series.x) + rng.normal(0.0, np.sqrt(tau2), series.x.size)
-        return series.resampled(p=redraw_cases(series, sigmoid(z), rng), weight=series.weight)
+        tau2 = scatter_draw(self.line.tau2, scatter_dof(series.x.size), rng, size)
+        z = self.line.at(series.x) + rng.normal(0.0, np.sqrt(tau2)[:, None], (size, series.x.size))
+        return series.resampled(redraw_cases(series, series.observed(sigmoid(z)), rng), np.ones((size, series.x.size)))
 
     def describe(self) -> str:
         trend = f"logit(pass rate) changes {self.line.b:+.2f} per decade near the largest scale"
         return f"{trend}; {self.note}" if self.note else trend
 
 
+def crossing_of(line: Line, target: Number) -> Number:
+    """Where `line` reaches `target` going up: inf where it does not rise, NaN where the fit failed."""
+    b = np.asarray(line.b)
+    with np.errstate(all="ignore"):
+        return np.where(b > 0.0, (target - np.asarray(line.a)) / b, np.where(np.isnan(b), np.nan, np.inf))[()]
+
+
 def fit_logit_trend(series: Series) -> LogitTrend:
-    p = series.smoothed_p()
-    y, v = logit(p), logit_variance(p, series.n)
+    y, v = series.logit_rate()
     tau2 = between_model_scatter(series.x, y, v, series.weight)
     local = random_effects_line(series.x, y, v, tau2, series.weight * frontier_emphasis(series.x))
     overall = random_effects_line(series.x, y, v, tau2, series.weight)
     # With tau2 estimated, its degrees of freedom bound the evidence; at tau2 = 0 the binomial
     # variances are all there is, and they are known.
-    dof = scatter_dof(series.x.size) if tau2 > 0.0 else 1000
-    established = rises(overall.b, 1.0, overall.sxx, dof)
+    established = np.where(np.asarray(tau2) > 0.0, rises(overall.b, 1.0, overall.sxx, scatter_dof(series.x.size)),
+                           rises(overall.b, 1.0, overall.sxx, 1000))[()]
     return LogitTrend(local, overall, series.footing(), established)

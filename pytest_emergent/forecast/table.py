@@ -50,9 +50,24 @@ def brief(item: SeriesForecast, fit: Forecast) -> str:
     return predicted(item, fit) if fit.verdict == CROSSING else SHORT.get(fit.verdict, fit.verdict)
 
 
+PRIOR_MARK = "*"
+PRIOR_NOTE = (f"{PRIOR_MARK} from two scales: the slope leans on a prior learned from public scores "
+              "(docs/forecast.md)")
+
+
+def threshold(item: SeriesForecast) -> str:
+    """The pass rate to reach, with the chance level it is relative to where one is known."""
+    return f"{item.threshold:g}" + (f" (chance {item.chance:g})" if item.chance else "")
+
+
+def verdict(fit: Forecast) -> str:
+    """The verdict, marked when it comes from two scales and the prior."""
+    return fit.verdict + (PRIOR_MARK if fit.prior else "")
+
+
 def row(item: SeriesForecast) -> list[str]:
     """The cells of one table row, in `COLUMNS` order, then the other method's forecast."""
-    return [item.capability, item.family, str(len(item.points)), f"{item.threshold:g}", item.main.verdict,
+    return [item.capability, item.family, str(len(item.points)), threshold(item), verdict(item.main),
             predicted(item), interval(item), brief(item, item.baseline)]
 
 
@@ -97,6 +112,7 @@ def format_forecast(result: LedgerForecast, capability: str | None = None) -> st
     lines = [f"forecast of the scale ({', '.join(axes)}) at which each capability reaches its threshold; "
              f"method {result.method}, 90% interval (bootstrap, calibrated)", ""]
     lines += format_table([header(result), *(row(s) for s in result.series)])
+    lines += [PRIOR_NOTE] if any(s.main.prior for s in result.series) else []
     lines += [f"note: {note}" for note in result.notes]
     for order in result.orders:
         shown = [e for e in order.entries
@@ -110,7 +126,7 @@ def format_forecast(result: LedgerForecast, capability: str | None = None) -> st
     return "\n".join(lines)
 
 
-def format_details(result: LedgerForecast) -> str:
+def format_reasons(result: LedgerForecast) -> str:
     """Why each verdict: one line per method per forecast (`emergent forecast -v`)."""
     lines = []
     for item in result.series:

@@ -51,6 +51,8 @@ class Forecast:
 
     `predicted`, `low` and `high` are set for a crossing; `low`/`high` may also bound a
     no-crossing verdict from one side. `detail` is one human sentence explaining the verdict.
+    `prior` marks a forecast from two scales, whose slope leans on the prior learned from
+    public scores (forecast/prior.py) rather than on the series alone.
     """
 
     method: str
@@ -59,6 +61,7 @@ class Forecast:
     low: float | None
     high: float | None
     detail: str
+    prior: bool = False
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,9 @@ def decide(method: str, series: Series, threshold: float, curve: Curve, refit: C
         if draws().share_falling() >= AGREEMENT:
             return unresolved(FALLING, "pass rate falls with scale")
         return unresolved(PLATEAU, "no rise with scale")
-    x_hat = curve.crossing(threshold)
-    if x_hat is None or x_hat > horizon:
-        where = "never" if x_hat is None or x_hat > x_max + 30 else f"only near {_scale(x_hat)}"
+    x_hat = float(curve.crossing(threshold))
+    if x_hat > horizon:
+        where = "never" if x_hat > x_max + 30 else f"only near {_scale(x_hat)}"
         return unresolved(
             PLATEAU, f"the trend reaches {threshold:g} {where}, past the {HORIZON_DECADES:g}-decade horizon"
         )

@@ -95,7 +95,7 @@ def _crossings(curve: Curves, forecasts: dict[str, SeriesForecast]) -> dict[str,
     if any(not 0.0 <= p.y <= 1.0 for series in curve.series.values() for p in series):
         return {}  # scores that are not pass rates: the forecast's threshold is not on this y axis
     return {f: item for f, item in forecasts.items() if f in curve.series and item.axis == curve.axis
-            and item.main.verdict == CROSSING and item.main.predicted is not None}
+            and item.main.verdict == CROSSING and item.main.predicted is not None and len(item.points) >= 3}
 
 
 def _forecast_marks(item: SeriesForecast, last: Any, colour: str, px: Any, py: Any) -> str:

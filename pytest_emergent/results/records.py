@@ -95,10 +95,13 @@ class Result:
     stderr: float | None = None
     fingerprint: str | None = None
     cases: tuple[CaseRecord, ...] = ()
+    chance: float | None = None  # with tau: the threshold is relative to chance (chance + tau·(1 − chance))
+    tau: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = {f: getattr(self, f) for f in ("capability", "nodeid", "model", "score", "threshold", "metrics",
-                                              "declared", "reason", "duration", "n", "stderr", "fingerprint")}
+                                              "declared", "reason", "duration", "n", "stderr", "fingerprint", "chance",
+                                              "tau")}
         out["status"] = self.status.value
         out["interval"] = None if self.interval is None else list(self.interval)
         out["cases"] = [c.to_dict() for c in self.cases]
@@ -115,4 +118,5 @@ class Result:
             interval=None if not interval else (float(interval[0]), float(interval[1])),
             stderr=data.get("stderr"), fingerprint=data.get("fingerprint"),
             cases=tuple(CaseRecord.from_dict(c) for c in data.get("cases") or ()),
+            chance=data.get("chance"), tau=data.get("tau"),
         )

@@ -26,8 +26,23 @@ def test_a_weighted_line_through_collinear_points_is_exact():
 
 
 def test_points_at_one_scale_cannot_carry_a_line():
-    with pytest.raises(np.linalg.LinAlgError):
-        weighted_line(np.full(3, 9.0), np.array([1.0, 2.0, 3.0]), np.ones(3))
+    line = weighted_line(np.full(3, 9.0), np.array([1.0, 2.0, 3.0]), np.ones(3))
+    assert np.isnan(line.b)
+
+
+def test_a_batch_of_lines_fails_only_in_the_row_that_has_no_line():
+    x = np.array([8.0, 9.0, 10.0])
+    weight = np.array([[1.0, 1.0, 1.0], [0.0, 3.0, 0.0]])
+    line = weighted_line(x, np.array([1.0, 2.0, 3.0]), weight)
+    assert line.b[0] == pytest.approx(1.0) and np.isnan(line.b[1])
+
+
+def test_a_batch_of_scatters_equals_the_scatters_one_at_a_time():
+    rng = np.random.default_rng(0)
+    y = 1.0 + 0.3 * X + rng.normal(0.0, 0.5, (8, X.size))
+    v, weight = np.full_like(X, 0.01), rng.dirichlet(np.ones(X.size), 8) * X.size
+    one_by_one = [between_model_scatter(X, y[i], v, weight[i]) for i in range(8)]
+    assert np.allclose(between_model_scatter(X, y, v, weight), one_by_one)
 
 
 def test_points_within_their_sampling_noise_show_no_extra_scatter():

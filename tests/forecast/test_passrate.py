@@ -50,4 +50,4 @@ def test_a_zig_zag_is_not_established():
 def test_a_falling_trend_never_crosses():
     rates = (0.4, 0.3, 0.2)
     series = Series.of([Point(10 ** (8 + i), r, n_cases=500) for i, r in enumerate(rates)])
-    assert fit_logit_trend(series).crossing(0.5) is None
+    assert fit_logit_trend(series).crossing(0.5) == np.inf

@@ -97,9 +97,14 @@ def test_a_zig_zag_series_ending_high_is_too_noisy_not_a_trend():
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_fewer_than_three_distinct_scales_are_too_few_points(method):
-    points = [Point(1e9, 0.1), Point(1e9, 0.12), Point(1e10, 0.3)]
+def test_one_distinct_scale_is_too_few_points(method):
+    points = [Point(1e9, 0.1), Point(1e9, 0.12)]
     assert forecast(points, threshold=0.5, method=method).verdict == TOO_FEW
+
+
+def test_the_sigmoid_baseline_needs_three_scales():
+    points = [Point(1e9, 0.1), Point(1e9, 0.12), Point(1e10, 0.3)]
+    assert forecast(points, threshold=0.5, method="sigmoid").verdict == TOO_FEW
 
 
 def test_a_capability_passing_at_the_largest_scale_is_already_passing():

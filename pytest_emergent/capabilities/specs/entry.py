@@ -37,6 +37,8 @@ class Spec:
     rendered: Mapping[str, tuple[Case, ...]]  # format -> cases
     shot_indices: tuple[tuple[int, ...], ...]  # per case: the other cases shown before it
     prerequisites: tuple[str, ...] = ()  # requires_capabilities: ids this capability builds on
+    chance: float | None = None  # with `tau`: the threshold is chance + tau·(1 − chance)
+    tau: float | None = None
 
     def capability(self, format: str) -> str:
         """The capability id in reports: framings are separate rows when there are several."""

@@ -62,6 +62,7 @@ class SpecItem(pytest.Item):
         if self.spec.metric_name:
             metrics[self.spec.metric_name] = score
         sheet.score, sheet.threshold = score, self.spec.threshold
+        sheet.chance, sheet.tau = self.spec.chance, self.spec.tau
         sheet.metrics.update(metrics)
         if score < self.spec.threshold:
             raise SpecCasesFailed(self._failure_message(records, passed))

@@ -51,7 +51,12 @@ ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
                 "options of the choice check (templates), or one list per format"),
     "check": ({"anyOf": [{"enum": list(CHECKS)}, {"$ref": "#/$defs/check"}]}, "how an answer is graded"),
     "normalize": ({"$ref": "#/$defs/normalize"}, "how text is made comparable"),
-    "threshold": ({"type": "number", "minimum": 0, "maximum": 1}, "pass rate at which the capability passes (default 1)"),
+    "threshold": ({"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
+                             {"type": "object", "required": ["tau"], "additionalProperties": False,
+                              "properties": {"tau": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                                             "chance": {"type": "number", "minimum": 0, "exclusiveMaximum": 1}}}]},
+                  "pass rate at which the capability passes (default 1), or {tau, chance}: chance + tau·(1 − chance), "
+                  "chance defaulting to 1/choices for the choice check, else 0"),
     "max_new_tokens": ({"type": "integer", "minimum": 1}, "generation budget (default 32)"),
     "stop": ({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
              "stop strings (default: a newline for qa and t5)"),

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ...checks.types import CHECK_OPTIONS, CHECKS, NEEDS_EXPECTED, Check, Normalize
+from ...checks.types import CHECK_OPTIONS, CHECKS, NEEDS_EXPECTED, Case, Check, Normalize
 from ...hints import did_you_mean
 from ...models.framing import FORMATS
 from ...scale import ScaleError, ScaleRequirement, build_requirement
@@ -205,7 +205,7 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     check = part(lambda: _check(e, default_check))
     if check is not None and source is not None:
         part(lambda: _check_needs(e, check, source, has_choices))
-    threshold = part(lambda: _threshold(e), 1.0)
+    threshold, chance, tau = part(lambda: _threshold(e), (1.0, None, None))
     shots = part(lambda: _whole(e, "shots", 0, 0), 0)
     max_new = part(lambda: _whole(e, "max_new_tokens", 32, 1), 32)
     stop = part(lambda: _stop(e))
@@ -219,13 +219,16 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     except RenderProblem as exc:
         case_line = source.lines[exc.case] if exc.case is not None and exc.case < len(source.lines) else None
         e.fail(exc.field, str(exc), line=case_line)
+    if tau is not None and chance is None:
+        chance = _chance_of_cases(check, rendered)
+        threshold = chance + tau * (1 - chance)
     return Spec(
         id=raw["id"], description=raw["description"].strip(), file=file, line=line_of(raw),
         scale=scale, traits=tuple(traits), formats=tuple(formats), check=check, threshold=float(threshold),
         shots=shots, max_new_tokens=max_new,
         stop=None if stop is None else ((stop,) if isinstance(stop, str) else tuple(stop)),
         system=raw.get("system"), prefix=raw.get("prefix", source.prefix), metric_name=source.metric, rendered=rendered, shot_indices=shot_indices,
-        prerequisites=tuple(prerequisites),
+        prerequisites=tuple(prerequisites), chance=chance, tau=tau,
     )
 
 
@@ -266,11 +269,32 @@ def _check_needs(e: _Entry, check: Check, source: CaseSource, has_choices: bool)
         e.fail("expected", f"missing; the {check.type} check compares the output with an expected answer")
 
 
-def _threshold(e: _Entry) -> float:
-    threshold = e.get("threshold", "number", 1.0)
+def _threshold(e: _Entry) -> tuple[float, float | None, float | None]:
+    """(threshold, chance, tau): a pass rate, or {tau, chance} relative to chance (chance None: from the cases)."""
+    threshold = e.raw.get("threshold", 1.0)
+    if not _is(threshold, ("number", "map")):
+        e.fail("threshold", f"expected a pass rate like 0.8, or {{tau: 0.25}} relative to chance; got "
+                            f"{_describe(threshold)}")
+    if isinstance(threshold, dict):
+        unknown = sorted(str(k) for k in threshold if k not in ("tau", "chance"))
+        tau, chance = threshold.get("tau"), threshold.get("chance")
+        if unknown or not _is(tau, ("number",)) or not 0 < tau <= 1:
+            e.fail("threshold", "expected {tau: T} or {tau: T, chance: C}: T in (0, 1], the share of the way from "
+                                f"chance to a perfect score{f'; unknown {unknown[0]!r}' if unknown else ''}")
+        if chance is not None and (not _is(chance, ("number",)) or not 0 <= chance < 1):
+            e.fail("threshold", f"chance: expected the pass rate of guessing, in [0, 1), got {chance!r}")
+        return (chance or 0.0) + tau * (1 - (chance or 0.0)), chance, tau
     if not 0 <= threshold <= 1:
         e.fail("threshold", f"expected a pass rate between 0 and 1, got {threshold}")
-    return threshold
+    return threshold, None, None
+
+
+def _chance_of_cases(check: Check, rendered: Mapping[str, tuple[Case, ...]]) -> float:
+    """What guessing scores: the mean of 1/choices over the cases of a choice check; 0 for the others."""
+    cases = next(iter(rendered.values()), ())
+    if check.type != "choice" or not cases or not all(c.choices for c in cases):
+        return 0.0
+    return sum(1.0 / len(c.choices) for c in cases) / len(cases)
 
 
 def _whole(e: _Entry, name: str, default: int, least: int) -> int:

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from . import bigbench, lmeval
-from .common import ImportFormatError, ImportOptions, build_document, family_from_name, params_from_name
+from .common import ImportFormatError, ImportOptions, build_document
+from .known import known_model
+from .names import family_from_name, params_from_name
 
-__all__ = ["ImportFormatError", "ImportOptions", "family_from_name", "import_file", "params_from_name"]
+__all__ = ["ImportFormatError", "ImportOptions", "family_from_name", "import_file", "known_model", "params_from_name"]
 
 
 def import_file(path: Path | str, options: ImportOptions | None = None) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 Layout: `{"model": {"model_family", "model_name", "total_params", "non_embedding_params",
 "training_steps", …}, "scores": [{"subtask_description", "number_of_shots", "preferred_score",
 "score_dict": {metric: value}, "low_score", "high_score"}, …]}`. Each (subtask, shots) pair
-is its own capability, since few-shot and zero-shot ability emerge at different scales.
+is its own capability, since few-shot and zero-shot ability emerge at different scales. For a
+multiple-choice grade, `low_score` is the score of guessing: the chance level.
 """
 
 from __future__ import annotations
@@ -32,7 +33,14 @@ def read_model(data: dict[str, Any], path: Path, options: ImportOptions) -> Impo
     params = options.params or _number(info.get("total_params")) or _number(info.get("non_embedding_params")) \
         or params_from_name(short)
     step = options.step if options.step is not None else _number(info.get("training_steps"))
-    return ImportedModel(name=name, family=family, params=params, step=step, location=None)
+    return ImportedModel(name=name, family=family, params=params, step=step, location=None, tokens=options.tokens)
+
+
+def _chance(entry: dict[str, Any], metric: str | None) -> float | None:
+    low, high = entry.get("low_score"), entry.get("high_score")
+    if metric == "multiple_choice_grade" and isinstance(low, (int, float)) and high == 1 and 0 <= low < 1:
+        return float(low)
+    return 0.0 if metric == "exact_str_match" else None
 
 
 def read_scores(data: dict[str, Any], path: Path, options: ImportOptions) -> list[Score]:
@@ -43,7 +51,7 @@ def read_scores(data: dict[str, Any], path: Path, options: ImportOptions) -> lis
         subtask = entry.get("subtask_description") or data.get("task", {}).get("task_name") or path.parent.parent.name
         shots = entry.get("number_of_shots")
         metrics: dict[str, float] = {k: float(v) for k, v in entry["score_dict"].items()
-                                   if isinstance(v, (int, float)) and not isinstance(v, bool)}
+                                     if isinstance(v, (int, float)) and not isinstance(v, bool)}
         metric = options.metric or entry.get("preferred_score")
         for bound in ("low_score", "high_score"):
             if isinstance(entry.get(bound), (int, float)):
@@ -53,7 +61,7 @@ def read_scores(data: dict[str, Any], path: Path, options: ImportOptions) -> lis
         capability = f"bigbench/{subtask}" + (f"/{shots}-shot" if shots is not None else "")
         note = "" if metric in entry["score_dict"] else f"no metric {metric!r} in score_dict"
         score = metrics.get(metric) if metric in entry["score_dict"] else None
-        scores.append(Score(capability, score, metrics, metric, note))
+        scores.append(Score(capability, score, metrics, metric, note, chance=_chance(entry, metric), task=str(subtask)))
     if not scores:
         raise ImportFormatError(f"{path}: 'scores' is empty")
     return scores

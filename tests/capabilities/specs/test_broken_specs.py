@@ -22,7 +22,8 @@ BROKEN = {
     "missing_field": ("- id: x\n  prompt: p\n  examples: [{}]\n",
                       ["*missing_field.yaml*entry 'x': field 'description': missing; it is required*"]),
     "wrong_type": ("- id: x\n  description: d\n  prompt: p\n  examples: [{}]\n  expected: a\n  threshold: high\n",
-                   ["*wrong_type.yaml:6: entry 'x': field 'threshold': expected a number, got a string 'high'*"]),
+                   ["*wrong_type.yaml:6: entry 'x': field 'threshold': expected a pass rate like 0.8, or {tau: 0.25} "
+                    "relative to chance; got a string 'high'*"]),
     "bad_strategy": ("- id: x\n  description: d\n  prompt: '{{ a }}'\n  generate:\n    a: {integer: [1, 2]}\n  expected: '{{ a }}'\n",
                      ["*bad_strategy.yaml:5: entry 'x': field 'generate': a: unknown strategy 'integer'*integers*"]),
     "bad_scale": ("- id: x\n  description: d\n  requires_scale: 1.5X\n  prompt: p\n  examples: [{}]\n  expected: a\n",
