@@ -48,8 +48,9 @@ from .ledger.imports.options import expand_paths, parse_averages, parse_chances,
 from .ledger.show import show_result
 from .ledger.validate import check_header
 from .outcomes import Status
+from .report.forecast_once import OnceForecast
 from .report.html import write_html
-from .report.markdown import render_markdown, write_markdown
+from .report.markdown import render_markdown, with_focus, write_markdown
 from .scale import ScaleError, ScaleRequirement, format_number, parse_scale
 from .significance import CORRECTIONS
 
@@ -147,14 +148,15 @@ def _report(args: argparse.Namespace) -> int:
     focus = resolve_run(ledger, args.run) if args.run else (runs[-1] if runs else None)
     if focus is None:
         raise LedgerError(f"ledger {args.ledger}: no runs recorded, nothing to report")
+    forecast = OnceForecast(with_focus(runs, focus))  # made once, for both reports
     if args.md:
-        write_markdown(args.md, focus, runs)
+        write_markdown(args.md, focus, runs, forecast)
         print(f"wrote {args.md}")
     if args.html:
-        write_html(args.html, runs, focus)
+        write_html(args.html, runs, focus, forecast, CaseLoader(args.ledger))
         print(f"wrote {args.html}")
     if not args.md and not args.html:
-        print(render_markdown(focus, runs))
+        print(render_markdown(focus, runs, forecast))
     return 0
 
 

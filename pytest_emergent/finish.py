@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .ledger import LedgerError, record_run, regressions
+from .ledger import CaseLoader, LedgerError, record_run, regressions
+from .report.forecast_once import OnceForecast
 from .report.github import annotations, in_github_actions
 from .report.terminal import write_section
 from .results import build_document, write_json
 from .version import __version__
 
 if TYPE_CHECKING:
-    from .forecast.ledger import LedgerForecast
     from .state import EmergentState
 
 
@@ -44,21 +44,6 @@ def run_header(state: EmergentState) -> dict[str, Any]:
         "git_commit": _git_commit(state.config.rootpath),
         "strict": state.strict,
     }
-
-
-class OnceForecast:
-    """The forecast over the ledger's runs, computed at most once, by the first report that needs it."""
-
-    def __init__(self, runs: list[dict[str, Any]]):
-        self.runs = runs
-        self._value: LedgerForecast | None = None
-
-    def __call__(self) -> LedgerForecast:
-        if self._value is None:
-            from .forecast.ledger import forecast_runs  # numpy, only when a report shows a forecast
-
-            self._value = forecast_runs(self.runs)
-        return self._value
 
 
 def _write(state: EmergentState, what: str, path: Any, action: Callable[[], Any]) -> None:
@@ -99,7 +84,8 @@ def finish_run(state: EmergentState, session: pytest.Session, exitstatus: int) -
         _write(state, "Markdown report", out.markdown,
                lambda: write_markdown(out.markdown, document, recorded.runs, forecast))
     if out.html:
-        _write(state, "HTML report", out.html, lambda: write_html(out.html, recorded.runs, document, forecast))
+        _write(state, "HTML report", out.html,
+               lambda: write_html(out.html, recorded.runs, document, forecast, CaseLoader(out.ledger)))
     _write(state, "job summary", "$GITHUB_STEP_SUMMARY",
            lambda: append_step_summary(document, history=recorded.runs, forecast=forecast))
     state.regressed = regressions(document)

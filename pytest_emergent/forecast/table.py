@@ -6,6 +6,8 @@ One place decides how a forecast reads ("1.2B–4.5B", "no crossing predicted: p
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..ledger.history import matches
 from ..scale import format_number
 from .ledger import FamilyOrder, LedgerForecast, SeriesForecast
@@ -80,12 +82,14 @@ def first(entry: OrderEntry, axis: str) -> str:
     return "never passed" if entry.first_pass is None else scale_text(entry.first_pass, axis)
 
 
-def inversion(entry: OrderEntry, order: FamilyOrder, quote: str = "") -> str:
-    """"X passed at S before its prerequisite Y (first passed at T)"; `quote` wraps the ids."""
+def inversion(entry: OrderEntry, order: FamilyOrder, quote: str = "", text: Any = str, ident: Any = None) -> str:
+    """"X passed at S before its prerequisite Y (first passed at T)"; `quote` wraps the ids. A
+    report escapes for its format: `text` is applied to the words, `ident` to the ids."""
+    ident = ident or (lambda value: text(f"{quote}{value}{quote}"))
     later = order.first_pass(entry.inversion or "")
     when = "never passed" if later is None else f"first passed at {scale_text(later, order.axis)}"
-    return (f"{quote}{entry.capability}{quote} passed at {scale_text(entry.first_pass, order.axis)} before its "
-            f"prerequisite {quote}{entry.inversion}{quote} ({when})")
+    return (f"{ident(entry.capability)}{text(f' passed at {scale_text(entry.first_pass, order.axis)} before its prerequisite ')}"
+            f"{ident(entry.inversion)}{text(f' ({when})')}")
 
 
 def worth_showing(order: FamilyOrder) -> bool:

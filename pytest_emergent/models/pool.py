@@ -39,9 +39,8 @@ def header_of(config: ModelConfig, model: Model | None = None, weights: str | No
     location = config.header()["location"]
     if location:
         info.setdefault("location", location)
-    if config.revision:
-        info.setdefault("revision", config.revision)
-    return ModelHeader(config.name, config.backend, config.family, config.traits, scale.as_dict(), info, weights)
+    return ModelHeader(config.name, config.backend, config.family, config.traits, scale.as_dict(), info, weights,
+                       config.revision)
 
 
 def check_model(config: ModelConfig) -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-_LEVEL = {"lit-up": "notice", "regressed": "error"}
+from . import words
+
+_LEVEL = {"regressed": "error", "dropped": "warning", "lit-up": "notice"}
+_VERB = {"regressed": "regressed", "dropped": "dropped (still passing)", "lit-up": "lit up"}
 
 
 def _data(text: str) -> str:
@@ -28,15 +31,17 @@ def _file_of(nodeid: str) -> str | None:
 
 
 def annotation(result: dict[str, Any]) -> str | None:
-    """The workflow command for one result: a notice when it lit up, an error when it regressed."""
-    level = _LEVEL.get(result.get("change") or "")
+    """The workflow command for one result: an error when it regressed, a warning when it dropped
+    significantly but still passes, a notice when it lit up; the evidence is in the message."""
+    change = result.get("change") or ""
+    level = _LEVEL.get(change)
     if level is None:
         return None
-    base = result.get("baseline") or {}
-    score = f" {result['score']:.3g}" if isinstance(result.get("score"), (int, float)) else ""
-    verb = "lit up" if level == "notice" else "regressed"
-    message = (f"{result['capability']} {verb} on {result['model']}: now {result['status']}{score}, "
-               f"was {base.get('status')} on {base.get('model')} (run {base.get('run_id')})")
+    verb = _VERB[change]
+    now = f"{result['status']} {words.score(result)}".rstrip()
+    message = f"{result['capability']} {verb} on {result['model']}: now {now}, was {words.baseline(result) or 'nothing'}"
+    if result.get("change_note"):
+        message += f". {result['change_note']}"
     title = f"{verb}: {result['capability']}"
     props = [f"title={_property(title)}"]
     path = _file_of(str(result.get("nodeid") or ""))
@@ -46,9 +51,9 @@ def annotation(result: dict[str, Any]) -> str | None:
 
 
 def annotations(document: dict[str, Any]) -> list[str]:
-    """Regressions first, then what lit up; one workflow command each."""
+    """Regressions first, then significant drops, then what lit up; one workflow command each."""
     results = document.get("results", [])
-    ordered = [r for r in results if r.get("change") == "regressed"] + [r for r in results if r.get("change") == "lit-up"]
+    ordered = [r for change in _LEVEL for r in results if r.get("change") == change]
     return [line for line in map(annotation, ordered) if line]
 
 
@@ -67,7 +72,10 @@ def junit_properties(result: dict[str, Any]) -> list[tuple[str, str]]:
     props += [(f"emergent_model_{dim}", scale.get(dim)) for dim in ("params", "step")]
     base = result.get("baseline") or {}
     props += [("emergent_baseline_run", base.get("run_id")), ("emergent_baseline_model", base.get("model")),
-              ("emergent_baseline_status", base.get("status"))]
+              ("emergent_baseline_status", base.get("status")), ("emergent_change_note", result.get("change_note")),
+              ("emergent_n", result.get("n")), ("emergent_interval", words.error_bar(result) or None),
+              ("emergent_nondeterministic", result.get("nondeterministic") or None),
+              ("emergent_p_adjusted", (result.get("significance") or {}).get("p_adjusted"))]
     props += [(f"emergent_metric_{k}", v) for k, v in sorted((result.get("metrics") or {}).items())
               if isinstance(v, (int, float, str)) and not isinstance(v, bool)]
     return [(name, _text(value)) for name, value in props if value is not None and value != ""]

@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..ledger.curves import Curves, curves
 from ..results.summary import natural_key
 from ..scale import format_number
+from . import words
+from .escape import html as escape
+from .html_cases import CSS as CASES_CSS
+from .html_cases import CasesOf, anchor, cases_section
 
 if TYPE_CHECKING:
     from ..forecast.ledger import LedgerForecast, SeriesForecast
@@ -34,7 +37,8 @@ vertical-align:top}th{background:#f6f8fa}td.cap{font-family:ui-monospace,monospa
 .s-pass{background:#dafbe1}.s-early-pass{background:#b6f2ff;font-weight:600}.s-fail{background:#ffd8d3;font-weight:600}
 .s-expected-fail{background:#fff8c5}.s-skip{background:#f6f8fa;color:#57606a}.s-error{background:#ffb8b0}
 .chg{display:inline-block;margin-left:4px;padding:0 5px;border-radius:8px;font-size:11px;color:#fff}
-.lit-up{background:#1a7f37}.regressed{background:#cf222e}
+.lit-up{background:#1a7f37}.regressed{background:#cf222e}.dropped{background:#bc4c00}
+.within-noise{background:#6e7781}.redefined{background:#8250df}td a{color:inherit;text-decoration:none}
 .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}
 figure{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:8px}figcaption{font-family:ui-monospace,monospace;
 font-size:12px;margin-bottom:4px;overflow-wrap:anywhere}.legend span{margin-right:12px;font-size:12px}
@@ -44,20 +48,19 @@ table.forecast td{font-size:13px}.inversion{color:#9a6700;font-weight:600}ol.ord
 """
 
 
-def _score(value: Any) -> str:
-    return f" {value:.3g}" if isinstance(value, (int, float)) else ""
-
-
 def _cell(result: dict[str, Any] | None) -> str:
+    """A matrix cell: status, score and error bar, the change; it links to the result's cases."""
     if result is None:
         return "<td>–</td>"
-    change = result.get("change")
-    badge = f'<span class="chg {change}">{escape(change)}</span>' if change in ("lit-up", "regressed") else ""
-    base = result.get("baseline") or {}
-    tip = f"baseline: {base.get('status')} ({base.get('model')})" if base else "no baseline"
-    reason = f"; {result['reason']}" if result.get("reason") else ""
-    return (f'<td class="s-{escape(result["status"])}" title="{escape(tip + reason)}">'
-            f'{escape(result["status"])}{_score(result.get("score"))}{badge}</td>')
+    change = result.get("change") or ""
+    label = words.CHANGE_LABELS.get(change)
+    badge = f'<span class="chg {escape(change)}">{escape(label)}</span>' if label else ""
+    tip = f"baseline: {words.baseline(result)}" if result.get("baseline") else "no baseline"
+    extra = "; ".join(x for x in (result.get("change_note"), result.get("reason")) if x)
+    score = words.score(result)
+    link = f'#{anchor(result["capability"], result["model"])}'
+    return (f'<td class="s-{escape(result["status"])}" title="{escape(tip + ("; " + extra if extra else ""))}">'
+            f'<a href="{link}">{escape(result["status"])}{" " + escape(score) if score else ""}</a>{badge}</td>')
 
 
 def _matrix(document: dict[str, Any]) -> str:
@@ -68,8 +71,9 @@ def _matrix(document: dict[str, Any]) -> str:
     table = {(r["capability"], r["model"]): r for r in results}
     heads = "".join(f"<th>{escape(m)}" + (f"<br><small>{format_number(scale[m])}</small>" if scale.get(m) else "")
                     + "</th>" for m in models)
+    newsworthy = {change for change, _ in words.NEWS}
     news = sorted({r["capability"] for r in results},
-                  key=lambda c: (not any(table.get((c, m), {}).get("change") in ("regressed", "lit-up") for m in models), natural_key(c)))
+                  key=lambda c: (not any(table.get((c, m), {}).get("change") in newsworthy for m in models), natural_key(c)))
     rows = "".join(f'<tr><td class="cap">{escape(c)}</td>' + "".join(_cell(table.get((c, m))) for m in models) + "</tr>"
                    for c in news)
     return f'<table class="matrix"><tr><th>capability</th>{heads}</tr>{rows}</table>'
@@ -164,13 +168,15 @@ def _plot(curve: Curves, colours: dict[str, str], forecasts: dict[str, SeriesFor
 
 def _news(document: dict[str, Any]) -> str:
     items = []
-    for change, title in (("regressed", "Regressed"), ("lit-up", "Lit up")):
+    for change, title in words.NEWS:
         rows = [r for r in document.get("results", []) if r.get("change") == change]
         if rows:
-            lis = "".join(f"<li><code>{escape(r['capability'])}</code> on {escape(r['model'])}: "
-                          f"{escape(r['status'])}{_score(r.get('score'))} (was {escape(str((r.get('baseline') or {}).get('status')))})</li>"
+            lis = "".join(f'<li><a href="#{anchor(r["capability"], r["model"])}"><code>{escape(r["capability"])}</code></a>'
+                          f" on {escape(r['model'])}: {escape(r['status'])} {escape(words.score(r))} "
+                          f"(was {escape(words.baseline(r) or 'nothing')})"
+                          + (f'<br><small>{escape(r["change_note"])}</small>' if r.get("change_note") else "") + "</li>"
                           for r in rows)
-            items.append(f'<h2 class="{change}-list">{title} ({len(rows)})</h2><ul>{lis}</ul>')
+            items.append(f'<h2 class="{change}-list">{escape(title)} ({len(rows)})</h2><ul>{lis}</ul>')
     return "".join(items)
 
 
@@ -192,7 +198,7 @@ def _forecast_section(result: LedgerForecast) -> str:
     for order in orders:
         items = "".join(f"<li><code>{escape(e.capability)}</code> {escape(table.first(e, order.axis))}</li>"
                         for e in order.entries)
-        flags = "".join(f'<li class="inversion">inversion: {escape(table.inversion(e, order))}</li>'
+        flags = "".join(f'<li class="inversion">inversion: {table.inversion(e, order, text=escape, ident=_code)}</li>'
                         for e in order.inversions)
         parts.append(f'<h3>{escape(order.family)} <small>(first {escape(order.axis)} at which each passed)</small></h3>'
                      f'<ol class="order">{items}</ol>' + (f"<ul>{flags}</ul>" if flags else ""))
@@ -212,9 +218,11 @@ def _forecasts(documents: list[dict[str, Any]], forecast: Callable[[], LedgerFor
 
 
 def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = None,
-                forecast: Callable[[], LedgerForecast] | None = None) -> str:
-    """The report over `documents` (oldest first); the matrix shows `focus`, by default the latest.
-    `forecast` gives the forecast of `documents` when a caller has it (made once per session)."""
+                forecast: Callable[[], LedgerForecast] | None = None, cases_of: CasesOf | None = None) -> str:
+    """The report over `documents` (oldest first); the matrix and the cases show `focus`, by default
+    the latest. `forecast` gives the forecast of `documents` when a caller has it (made once per
+    session); `cases_of(run, result)` a result's cases (the ledger's cases files; default: those
+    the results carry)."""
     focus = focus if focus is not None else (documents[-1] if documents else None)
     if focus is not None and all(d is not focus and d.get("run_id") != focus.get("run_id") for d in documents):
         documents = [*documents, focus]
@@ -232,16 +240,29 @@ def render_html(documents: list[dict[str, Any]], focus: dict[str, Any] | None = 
                  f'<p class="meta">started {escape(str(focus.get("started") or "unknown"))} · '
                  f'{changes["regressed"]} regressed · {changes["lit-up"]} lit up · {len(results)} results</p>',
                  _news(focus), _matrix(focus)]
+        tail = cases_section(focus, documents, cases_of or _inline_cases)
+    else:
+        tail = ""
     body.append(f"<h2>Emergence: score against scale ({len(drawn)} capabilities)</h2>")
     body.append('<div class="plots">' + "".join(_plot(c, colours, by_capability.get(c.capability)) for c in drawn)
                 + "</div>" if drawn else "<p>No result with a known scale to plot.</p>")
     body.append(_forecast_section(forecast_result))
+    body.append(tail)
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>pytest-emergent report</title>'
-            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+            f"<style>{CSS}{CASES_CSS}</style></head><body>{''.join(body)}</body></html>\n")
+
+
+def _code(text: Any) -> str:
+    return f"<code>{escape(text)}</code>"
+
+
+def _inline_cases(run: dict[str, Any], result: dict[str, Any]) -> list[dict[str, Any]] | None:
+    cases = result.get("cases")
+    return cases if isinstance(cases, list) else None
 
 
 def write_html(path: Path | str, documents: list[dict[str, Any]], focus: dict[str, Any] | None = None,
-               forecast: Callable[[], LedgerForecast] | None = None) -> None:
+               forecast: Callable[[], LedgerForecast] | None = None, cases_of: CasesOf | None = None) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_html(documents, focus, forecast), encoding="utf-8")
+    path.write_text(render_html(documents, focus, forecast, cases_of), encoding="utf-8")

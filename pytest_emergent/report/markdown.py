@@ -11,26 +11,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..ledger.baseline import count_changes
 from ..outcomes import Status
 from ..results import ModelHeader, Result, count_statuses, natural_key, ordered_models
 from ..scale import format_number
+from . import escape, words
 
 if TYPE_CHECKING:
     from ..forecast.ledger import LedgerForecast
 
 Forecaster = Callable[[], "LedgerForecast"]  # the forecast of every run, made when first asked for
 
-_MARK = {"lit-up": "▲ lit up", "regressed": "▼ regressed"}
 _ICON = {"pass": "✅", "early-pass": "🌱", "fail": "❌", "expected-fail": "⏳", "skip": "⏭", "error": "💥"}
-
-
-def _escape(text: Any) -> str:
-    """Table-safe text: pipes and newlines would break the row."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def _score(value: Any) -> str:
-    return "" if not isinstance(value, (int, float)) else f" {value:.3g}"
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -40,26 +32,24 @@ def _count(n: int, one: str, many: str) -> str:
 def _cell(result: dict[str, Any] | None) -> str:
     if result is None:
         return "–"
-    text = f"{_ICON.get(result['status'], '')} {result['status']}{_score(result.get('score'))}"
-    mark = _MARK.get(result.get("change") or "")
-    return _escape(text + (f" **{mark}**" if mark else ""))
-
-
-def _was(result: dict[str, Any]) -> str:
-    base = result.get("baseline")
-    if not base:
-        return "–"
-    run = f", run `{str(base.get('run_id') or '')[:19]}`" if base.get("run_id") else ""
-    return _escape(f"{base.get('status')}{_score(base.get('score'))} ({base.get('model')}{run})")
+    text = escape.markdown(f"{_ICON.get(result['status'], '')} {result['status']} {words.score(result, bar=False)}".rstrip())
+    label = words.CHANGE_LABELS.get(result.get("change") or "")
+    return text + (f" **{escape.markdown(label)}**" if label else "")
 
 
 def _news(title: str, rows: list[dict[str, Any]]) -> list[str]:
+    """One section of news: each result with its score and error bar, its baseline, and the evidence."""
     if not rows:
         return []
-    lines = [f"### {title} ({len(rows)})", "", "| capability | model | now | baseline |", "|---|---|---|---|"]
+    lines = [f"### {title} ({len(rows)})", "", "| capability | model | now | baseline | evidence |",
+             "|---|---|---|---|---|"]
     for r in rows:
-        now = f"{r['status']}{_score(r.get('score'))}"
-        lines.append(f"| `{_escape(r['capability'])}` | {_escape(r['model'])} | {_escape(now)} | {_was(r)} |")
+        now = f"{r['status']} {words.score(r)}".rstrip()
+        note = r.get("change_note") or ""
+        if r.get("nondeterministic"):
+            note = f"{note} (a re-run of this checkpoint came out differently)".strip()
+        lines.append(f"| {escape.markdown_code(r['capability'])} | {escape.markdown(r['model'])} | {escape.markdown(now)} "
+                     f"| {escape.markdown(words.baseline(r)) or '–'} | {escape.markdown(note) or '–'} |")
     return [*lines, ""]
 
 
@@ -70,11 +60,11 @@ def _headers(document: dict[str, Any]) -> dict[str, ModelHeader]:
 
 def _title(name: str, header: ModelHeader | None) -> str:
     if header is None:
-        return _escape(name)
+        return escape.markdown(name)
     scale = [format_number(header.scale["params"])] if header.scale.get("params") else []
     if header.scale.get("step") is not None:
         scale.append(f"step {format_number(header.scale['step'], 'step')}")
-    return _escape(name + (f" ({', '.join(scale)})" if scale else ""))
+    return escape.markdown(name + (f" ({', '.join(scale)})" if scale else ""))
 
 
 def with_focus(documents: list[dict[str, Any]], focus: dict[str, Any]) -> list[dict[str, Any]]:
@@ -113,7 +103,7 @@ def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None, fo
                   "| " + " | ".join(head) + " |", "|---" * len(head) + "|"]
         for item in shown:
             cells = table.row(item)
-            lines.append("| " + " | ".join([f"`{_escape(cells[0])}`", *(_escape(c) for c in cells[1:])]) + " |")
+            lines.append("| " + " | ".join([escape.markdown_code(cells[0]), *(escape.markdown(c) for c in cells[1:])]) + " |")
         left = sum(1 for s in result.series if s.capability in capabilities and s.family in families) - len(shown)
         lines += [""] + ([f"{_count(left, 'series has', 'series have')} fewer than 3 scales: no forecast.", ""]
                          if left else [])
@@ -122,9 +112,10 @@ def _forecast(document: dict[str, Any], history: list[dict[str, Any]] | None, fo
         lines += ["### Emergence order", "", "First scale at which each capability passed, per family; "
                   "an inversion is a capability that passed before one of its prerequisites.", ""]
     for order in orders:
-        steps = " → ".join(f"`{_escape(e.capability)}` {table.first(e, order.axis)}" for e in order.entries)
-        lines.append(f"- **{_escape(order.family)}** ({order.axis}): {steps}")
-        lines += [f"  - ⚠️ **inversion:** {_escape(table.inversion(e, order, quote='`'))}" for e in order.inversions]
+        steps = " → ".join(f"{escape.markdown_code(e.capability)} {table.first(e, order.axis)}" for e in order.entries)
+        lines.append(f"- **{escape.markdown(order.family)}** ({order.axis}): {steps}")
+        lines += [f"  - ⚠️ **inversion:** {table.inversion(e, order, text=escape.markdown, ident=escape.markdown_code)}"
+                  for e in order.inversions]
     return [*lines, ""] if orders else lines
 
 
@@ -136,8 +127,8 @@ def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | No
     spans three or more scales of a family, the report ends with the forecast and the emergence order.
     """
     results: list[dict[str, Any]] = document.get("results", [])
-    regressed = [r for r in results if r.get("change") == "regressed"]
-    lit_up = [r for r in results if r.get("change") == "lit-up"]
+    by_change = {change: [r for r in results if r.get("change") == change] for change, _ in words.NEWS}
+    regressed, lit_up = by_change["regressed"], by_change["lit-up"]
     early = [r for r in results if r["status"] == Status.EARLY_PASS.value and r.get("change") != "lit-up"]
     headers = _headers(document)
     records = [Result.from_dict({"nodeid": "", **r}) for r in results]
@@ -151,26 +142,24 @@ def render_markdown(document: dict[str, Any], history: list[dict[str, Any]] | No
     else:
         verdict = "✅ no regressions"
     lines = [f"## pytest-emergent: {verdict}, {len(lit_up)} lit up", ""]
-    about = [f"run `{document['run_id']}`" if document.get("run_id") else "",
-             f"started {document['started']}" if document.get("started") else "",
-             f"commit `{str(document['git_commit'])[:10]}`" if document.get("git_commit") else "",
+    about = [f"run {escape.markdown_code(document['run_id'])}" if document.get("run_id") else "",
+             f"started {escape.markdown(document['started'])}" if document.get("started") else "",
+             f"commit {escape.markdown_code(str(document['git_commit'])[:10])}" if document.get("git_commit") else "",
              f"{_count(len(capabilities), 'capability', 'capabilities')} × {_count(len(models), 'model', 'models')}"]
     lines += [" · ".join(a for a in about if a), ""]
-    lines += _news("Regressed", regressed) + _news("Lit up", lit_up)
+    for change, title in words.NEWS:
+        lines += _news(title, by_change[change])
     lines += _news("Early passes (working below the declared scale)", early)
     lines += ["### Capability × model", "", "| capability | " + " | ".join(_title(m, headers.get(m)) for m in models) + " |",
               "|---" * (len(models) + 1) + "|"]
     table = {(r["capability"], r["model"]): r for r in results}
     for capability in capabilities:
         cells = " | ".join(_cell(table.get((capability, m))) for m in models)
-        lines.append(f"| `{_escape(capability)}` | {cells} |")
+        lines.append(f"| {escape.markdown_code(capability)} | {cells} |")
     counts = count_statuses(records)
-    changes: dict[str, int] = {}
-    for r in results:
-        changes[r.get("change") or "new"] = changes.get(r.get("change") or "new", 0) + 1
+    changes = count_changes(document)
     lines += ["", "**Summary:** " + ", ".join(f"{n} {s.value}" for s, n in counts.items() if n),
-              "", "**Changes:** " + ", ".join(f"{changes[c]} {c}" for c in ("regressed", "lit-up", "unchanged", "new")
-                                               if changes.get(c)), ""]
+              "", "**Changes:** " + ", ".join(f"{n} {c}" for c, n in changes.items() if n), ""]
     lines += _forecast(document, history, forecast)
     return "\n".join(lines)
 

@@ -23,6 +23,7 @@ class ModelHeader:
     scale: dict[str, float | None]
     info: dict[str, Any] = field(default_factory=dict)
     fingerprint: str | None = None
+    revision: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -32,7 +33,8 @@ class ModelHeader:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelHeader:
         return cls(data["name"], data.get("backend", ""), data.get("family"), tuple(data.get("traits", ())),
-                   dict(data.get("scale") or {}), dict(data.get("info") or {}), data.get("fingerprint"))
+                   dict(data.get("scale") or {}), dict(data.get("info") or {}), data.get("fingerprint"),
+                   data.get("revision"))
 
 
 @dataclass(frozen=True)

@@ -32,19 +32,19 @@ def test_the_markdown_report_ends_with_the_forecast_when_given_the_ledger():
     text = render_markdown(history[-1], history)
     table = section(text, "### Forecast")
     assert "| capability | family | points | threshold | verdict | predicted | 90% interval | sigmoid (baseline) |" in table
-    add = next(line for line in table.splitlines() if line.startswith("| `arith/add` |"))
+    add = next(line for line in table.splitlines() if line.startswith("| <code>arith/add</code> |"))
     cells = [c.strip() for c in add.strip("|").split("|")]
     assert cells[1:5] == ["pico", "3", "0.5", "crossing"] and cells[5].endswith("B") and "–" in cells[6]
-    assert "| `fmt/json` | pico | 3 | 0.5 | no crossing predicted: plateau | – | – | plateau |" in table
+    assert "| <code>fmt/json</code> | pico | 3 | 0.5 | no crossing predicted: plateau | – | – | plateau |" in table
     assert text.index("### Capability × model") < text.index("### Forecast") < text.index("### Emergence order")
 
 
 def test_the_markdown_emergence_order_flags_the_inversion():
     history = recorded(4)
     order = section(render_markdown(history[-1], history), "### Emergence order")
-    assert ("- **pico** (params): `copy/echo` 100M → `arith/multiply` 1B → `arith/add` 3B → `fmt/json` never passed"
-            " → `logic/chain` never passed") in order
-    assert ("  - ⚠️ **inversion:** `arith/multiply` passed at 1B before its prerequisite `arith/add` "
+    assert ("- **pico** (params): <code>copy/echo</code> 100M → <code>arith/multiply</code> 1B → <code>arith/add</code> 3B → <code>fmt/json</code> never passed"
+            " → <code>logic/chain</code> never passed") in order
+    assert ("  - ⚠️ **inversion:** <code>arith/multiply</code> passed at 1B before its prerequisite <code>arith/add</code> "
             "(first passed at 3B)") in order
 
 
@@ -55,14 +55,14 @@ def test_one_run_of_one_model_has_no_forecast_section():
 
 def test_one_run_that_spans_four_sizes_is_forecast_without_a_ledger():
     text = render_markdown(assign_changes(sweep_runs()[0], []))
-    assert "| `arith/add` | alpha | 4 | 0.5 | already-passing | – | – | passing |" in text
+    assert "| <code>arith/add</code> | alpha | 4 | 0.5 | already-passing | – | – | passing |" in text
     assert "- **alpha** (params): " in text and "beta" not in section(text, "### Forecast")
 
 
 def test_the_forecast_is_limited_to_the_families_of_the_run():
     sweep = [assign_changes(run, []) for run in sweep_runs()]
     text = render_markdown(sweep[1], sweep)
-    assert "| `arith/add` | beta | 4 |" in text and "| alpha |" not in text
+    assert "| <code>arith/add</code> | beta | 4 |" in text and "| alpha |" not in text
     assert "- **beta** (params): " in text and "**alpha**" not in text
 
 
@@ -108,8 +108,8 @@ def test_the_html_report_has_the_forecast_table_and_the_emergence_order():
     order = html[html.index("<h2>Emergence order</h2>"):]
     assert re.findall(r"<li><code>(.*?)</code>", order) == ["copy/echo", "arith/multiply", "arith/add", "fmt/json",
                                                            "logic/chain"]
-    assert ('<li class="inversion">inversion: arith/multiply passed at 1B before its prerequisite arith/add '
-            "(first passed at 3B)</li>") in order
+    assert ('<li class="inversion">inversion: <code>arith/multiply</code> passed at 1B before its prerequisite '
+            "<code>arith/add</code> (first passed at 3B)</li>") in order
 
 
 def test_without_three_scales_the_html_has_no_forecast_table():

@@ -19,7 +19,8 @@ def test_an_error_for_each_regression_and_a_notice_for_each_capability_that_lit_
     lines = annotations(last_checkpoint())
     assert len(lines) == 2
     assert lines[0].startswith("::error file=tests/test_caps.py,title=regressed%3A qa/recall::")
-    assert "qa/recall regressed on tiny-step3000: now fail 0.4, was pass on tiny-step2000" in lines[0]
+    assert "qa/recall regressed on tiny-step3000: now fail 0.4 [" in lines[0] and ", was pass 0.9 [" in lines[0]
+    assert "significant drop: 36/40 → 16/40 cases passed" in lines[0]  # the evidence
     assert lines[1].startswith("::notice file=tests/test_caps.py,title=lit up%3A fmt/json::fmt/json lit up")
 
 

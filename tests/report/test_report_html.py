@@ -56,7 +56,7 @@ def test_the_matrix_shows_the_focus_run_with_its_changes_first():
     matrix = matrix[:matrix.index("</table>")]
     order = re.findall(r'<td class="cap">(.*?)</td>', matrix)
     assert order[:2] == ["fmt/json", "qa/recall"]  # lit-up and regressed first
-    assert '<span class="chg regressed">regressed</span>' in matrix and "tiny-step3000" in matrix
+    assert '<span class="chg regressed">▼ regressed</span>' in matrix and "tiny-step3000" in matrix
     assert "tiny-step1000" not in matrix
     assert "Regressed (1)" in html and "Lit up (1)" in html
 

@@ -22,14 +22,14 @@ def test_a_run_without_news_says_so_and_shows_the_matrix():
     assert text.startswith("## pytest-emergent: ❌ no regressions, 1 failed, 0 lit up")
     assert "### Regressed" not in text and "### Lit up" not in text
     assert "| capability | tiny-step1000 (135M, step 1,000) |" in text
-    assert "| `arith/add` | ⏳ expected-fail 0.1 |" in text
+    assert "| <code>arith/add</code> | ⏳ expected-fail 0.1 |" in text
 
 
 def test_matrix_cells_carry_the_change():
     text = render_markdown(last_checkpoint())
-    assert "| `qa/recall` | ❌ fail 0.4 **▼ regressed** |" in text
-    assert "| `fmt/json` | ✅ pass 0.9 **▲ lit up** |" in text
-    assert "| `arith/add` | 🌱 early-pass 0.85 |" in text
+    assert "| <code>qa/recall</code> | ❌ fail 0.4 **▼ regressed** |" in text
+    assert "| <code>fmt/json</code> | ✅ pass 0.9 **▲ lit up** |" in text
+    assert "| <code>arith/add</code> | 🌱 early-pass 0.85 |" in text
 
 
 def test_early_passes_that_did_not_just_light_up_are_listed_as_news_too():
@@ -46,7 +46,7 @@ def test_models_are_columns_ordered_by_scale():
 def test_pipes_in_ids_do_not_break_the_table():
     model = header("m", "f")
     text = render_markdown(make_run([model], {("a|b", "m"): ("pass", None)}))
-    assert "| `a\\|b` |" in text
+    assert "| <code>a\\|b</code> |" in text
 
 
 def test_the_report_goes_to_the_github_step_summary_when_it_is_set(tmp_path: Path):
