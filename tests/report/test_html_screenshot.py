@@ -83,3 +83,50 @@ def test_headless_chromium_shows_the_matrix_and_the_plots(tmp_path: Path):
     for name, colour in [("pass cell", "#dafbe1"), ("expected-fail cell", "#fff8c5"),
                          ("alpha line", PALETTE[0]), ("beta line", PALETTE[1])]:
         assert counts[rgb(colour)] > 50, f"no {name} ({colour}) in the screenshot"
+
+
+def _cases(verdicts: list[bool | None], output: str = "answer") -> list[dict]:
+    return [{"id": f"case-{i}", "passed": v, "prompt": f"Q: question {i}?\nA:", "output": None if v is None else output,
+             "expected": ["answer"], "choices": None, "scores": None, "metrics": {}, "detail": "" if v else "wrong",
+             **({"error": "server answered 500"} if v is None else {})} for i, v in enumerate(verdicts)]
+
+
+def every_status_run() -> tuple[dict, dict]:
+    """A baseline run and a run with one result of every status, each with its cases (a skip has none)."""
+    header = {"name": "m", "backend": "hf", "family": "f", "traits": [], "scale": {"params": 1e9, "step": 2}}
+    rows = {"passes": ("pass", [True] * 6), "fails": ("fail", [False] * 6), "expected": ("expected-fail", [False] * 6),
+            "early": ("early-pass", [True] * 6), "errors": ("error", [True, None, True, True, True, True]),
+            "skipped": ("skip", [])}
+    results = [{"capability": cap, "nodeid": f"t.py::{cap}[m]", "model": "m", "status": status,
+                "score": (sum(bool(v) for v in verdicts) / len(verdicts)) if verdicts and status != "error" else None,
+                "threshold": 0.8, "metrics": {}, "declared": {}, "reason": "", "duration": 0.1,
+                "cases": _cases(verdicts)} for cap, (status, verdicts) in rows.items()]
+    baseline = {"run_id": "r1", "started": "2026-01-01T00:00:00+00:00", "models": [{**header, "name": "m0",
+                "scale": {"params": 1e9, "step": 1}}],
+                "results": [{**r, "model": "m0", "status": "pass", "cases": _cases([True] * 6)} for r in results]}
+    run = {"run_id": "r2", "started": "2026-01-02T00:00:00+00:00", "models": [header], "results": results}
+    return baseline, run
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (apt-get install chromium); make test installs it")
+def test_headless_chromium_shows_every_status_with_its_cases_and_the_lost_ones_marked(tmp_path: Path):
+    baseline, run = every_status_run()
+    runs = [assign_changes(baseline, []), assign_changes(run, [baseline])]
+    page, shot = tmp_path / "cases.html", tmp_path / "cases.png"
+    write_html(page, runs)
+    html = page.read_text()
+    assert html.count('<details class="result"') == 6
+    assert html.count('<tr class="lost"') == 12  # fails and expected: 6 cases each, passed in the baseline
+    assert html.count("no cases were recorded") == 1  # the skipped one
+    page.write_text(html.replace('<details class="result"', '<details open class="result"'))
+    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,4600",
+               page.as_uri()]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert shot.is_file(), f"chromium wrote no screenshot (exit {out.returncode}): {out.stderr[-2000:]}"
+    shutil.copy(shot, Path(tmp_path.parent, "emergent-cases-screenshot.png"))  # for a person to look at
+    counts = Counter(decode_png(shot.read_bytes())[2])
+    for name, colour in [("lost case row", "#ffebe9"), ("failed request row", "#fff1e5"), ("fail cell", "#ffd8d3"),
+                         ("early-pass cell", "#b6f2ff")]:
+        assert counts[rgb(colour)] > 50, f"no {name} ({colour}) in the screenshot"
