@@ -12,7 +12,7 @@ import re
 import pytest
 from hypothesis import strategies as st
 
-from pytest_emergent import draw, record_score
+from pytest_emergent import draw, record_case, record_score
 
 from .sandbox import run_python
 
@@ -57,9 +57,10 @@ FEW_SHOT = "Q: What is 12 + 35?\nA: 47\nQ: What is 60 + 21?\nA: 81\nQ: What is 4
 def test_adds_two_digit_numbers(model):
     prompts = [f"{FEW_SHOT}Q: What is {a} + {b}?\nA:" for a, b in TWO_DIGIT]
     answers = model.generate(prompts, max_new_tokens=6, stop="\n")
-    correct = [re.match(r"\s*(-?\d+)", out) is not None and int(re.match(r"\s*(-?\d+)", out).group(1)) == a + b
-               for (a, b), out in zip(TWO_DIGIT, answers)]
-    record_score(sum(correct) / len(correct), threshold=0.8, cases=len(correct))
+    for (a, b), out in zip(TWO_DIGIT, answers):
+        found = re.match(r"\s*(-?\d+)", out)
+        record_case({"a": a, "b": b}, found is not None and int(found.group(1)) == a + b, output=out, expected=a + b)
+    record_score(threshold=0.8)  # the pass rate of the recorded cases, with its n and interval
 
 
 # --- acceptability (CoLA) in the three framings of the essay -------------------------------------
@@ -78,10 +79,13 @@ SENTENCES = [  # (sentence, acceptable); the first is the essay's example
 
 def _acceptability(model, contexts: list[str], yes: str, no: str, *, format: str | None = None) -> None:
     picks = model.choose(contexts, [[yes, no]] * len(contexts), format=format)
-    correct = [(p.index == 0) == ok for p, (_, ok) in zip(picks, SENTENCES)]
-    margin = sum(p.scores[0] - p.scores[1] if ok else p.scores[1] - p.scores[0]
-                 for p, (_, ok) in zip(picks, SENTENCES)) / len(picks)
-    record_score(sum(correct) / len(correct), threshold=0.75, margin=margin)
+    margins = []
+    for pick, context, (sentence, ok) in zip(picks, contexts, SENTENCES):
+        margin = pick.scores[0] - pick.scores[1] if ok else pick.scores[1] - pick.scores[0]
+        margins.append(margin)
+        record_case(sentence, (pick.index == 0) == ok, prompt=context, output=pick.text, expected=yes if ok else no,
+                    margin=margin)
+    record_score(threshold=0.75, margin=sum(margins) / len(margins))
 
 
 # Zero-shot classification by prompting is near chance for small models; GPT-3 needed 175B and
