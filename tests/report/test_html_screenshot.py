@@ -56,6 +56,15 @@ def decode_png(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
     return width, height, pixels
 
 
+def screenshot(page: Path, shot: Path, profile: Path, height: int) -> None:
+    """Headless Chromium's picture of `page`, 1200 pixels wide (flags that keep it off the network)."""
+    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={profile}", f"--screenshot={shot}", f"--window-size=1200,{height}", page.as_uri()]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert shot.is_file(), f"chromium wrote no screenshot (exit {out.returncode}): {out.stderr[-2000:]}"
+
+
 def rgb(hex_colour: str) -> tuple[int, ...]:
     return tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
 
@@ -67,12 +76,7 @@ def test_headless_chromium_shows_the_matrix_and_the_plots(tmp_path: Path):
         done.append(assign_changes(run, done))
     page, shot = tmp_path / "report.html", tmp_path / "report.png"
     write_html(page, done)
-    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,2000",
-               page.as_uri()]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    assert shot.is_file(), f"chromium wrote no screenshot (exit {out.returncode}): {out.stderr[-2000:]}"
+    screenshot(page, shot, tmp_path / "profile", 2000)
     shutil.copy(shot, Path(tmp_path.parent, "emergent-report-screenshot.png"))  # for a person to look at
     data = shot.read_bytes()
     assert len(data) > 20_000
@@ -119,12 +123,7 @@ def test_headless_chromium_shows_every_status_with_its_cases_and_the_lost_ones_m
     assert html.count('<tr class="lost"') == 12  # fails and expected: 6 cases each, passed in the baseline
     assert html.count("no cases were recorded") == 1  # the skipped one
     page.write_text(html.replace('<details class="result"', '<details open class="result"'))
-    command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'profile'}", f"--screenshot={shot}", "--window-size=1200,4600",
-               page.as_uri()]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=180)
-    assert shot.is_file(), f"chromium wrote no screenshot (exit {out.returncode}): {out.stderr[-2000:]}"
+    screenshot(page, shot, tmp_path / "profile", 4600)
     shutil.copy(shot, Path(tmp_path.parent, "emergent-cases-screenshot.png"))  # for a person to look at
     counts = Counter(decode_png(shot.read_bytes())[2])
     for name, colour in [("lost case row", "#ffebe9"), ("failed request row", "#fff1e5"), ("fail cell", "#ffd8d3"),
