@@ -28,6 +28,7 @@ DEFAULT_MODEL = "smollm2-135m"
 DEFAULT_MODELS_FILE = "emergent-models.yaml"
 DEFAULT_LEDGER = ".emergent"
 DEFAULT_CACHE = "~/.cache/pytest-emergent/responses"
+ISOLATION_POLICIES = ("require", "best", "off")  # checks.sandbox.POLICIES, kept here to import nothing heavy
 
 MARKERS = (
     "requires_scale(params=None, *, tokens=None, compute=None, step=None, reason=None): "
@@ -65,6 +66,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help=f"response cache folder, or off (default {DEFAULT_CACHE}). Env EMERGENT_CACHE.")
     group.addoption("--emergent-record", dest="emergent_record", metavar="FILE",
                     help="write every request and response to FILE, for replay:FILE runs without the model.")
+    group.addoption("--emergent-isolation", dest="emergent_isolation", metavar="|".join(ISOLATION_POLICIES),
+                    choices=ISOLATION_POLICIES,
+                    help="how the code check contains model code: require bubblewrap, the best this machine "
+                         "allows (default), or off.")
     parser.addini("emergent_models", "models to run against (names or spec strings)", type="linelist", default=[])
     parser.addini("emergent_models_file", "YAML file of models", default="")
     parser.addini("emergent_json", "path of the JSON report", default="")
@@ -77,6 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("emergent_baseline", "latest, a run id, or none", default="")
     parser.addini("emergent_cache", "response cache folder, or off", default="")
     parser.addini("emergent_record", "file recording every request and response", default="")
+    parser.addini("emergent_isolation", "isolation of model code: require, best or off", default="")
     parser.addini("emergent_tiers", "named scales: 'NAME = 7B' or 'NAME = params:7B tokens:2T' per line",
                   type="linelist", default=[])
     parser.addini("emergent_specs", "globs (relative to the rootdir) of YAML capability spec files",
@@ -113,11 +119,16 @@ def _build_state(config: pytest.Config) -> EmergentState:
         specs = with_batch_size(specs, _option(config, "emergent_batch_size") or None)
     except (ModelConfigError, ValueError) as exc:
         error = str(exc)
+    isolation = _option(config, "emergent_isolation") or "best"
+    if isolation not in ISOLATION_POLICIES:
+        raise pytest.UsageError(f"pytest-emergent: emergent_isolation = {isolation}: expected one of "
+                                f"{', '.join(ISOLATION_POLICIES)}")
     return EmergentState(
         config, specs, tiers,
         strict=bool(_option(config, "emergent_strict")),
         outputs=_outputs(config),
         selection_error=error,
+        isolation=isolation,
     )
 
 

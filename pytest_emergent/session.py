@@ -60,8 +60,9 @@ class Outputs:
 
 class EmergentState:
     def __init__(self, config: pytest.Config, specs: list[ModelSpec], tiers: dict[str, ScaleRequirement],
-                 *, strict: bool, outputs: Outputs, selection_error: str | None = None):
+                 *, strict: bool, outputs: Outputs, selection_error: str | None = None, isolation: str = "best"):
         self.config = config
+        self.isolation = isolation  # --emergent-isolation: require, best or off
         self.specs = specs
         self.tiers = tiers
         self.strict = strict
@@ -177,6 +178,14 @@ class EmergentState:
             return None
         return f"emergent: models {', '.join(self.model_names)}" + (" (strict)" if self.strict else "")
 
+    def pytest_report_collectionfinish(self, config: pytest.Config, items: list[pytest.Item]) -> str | None:
+        """With code checks collected: the isolation their model code gets on this machine."""
+        if not any(getattr(item, "uses_sandbox", False) for item in items):
+            return None
+        from .checks.sandbox import describe_policy
+
+        return f"emergent: code isolation: {describe_policy(self.isolation)}"
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker or not self.results:
             return
@@ -193,7 +202,7 @@ class EmergentState:
                 terminalreporter.write_line(line)
 
     def _header(self) -> dict[str, Any]:
-        return {
+        header = {
             "plugin_version": __version__,
             "pytest_version": pytest.__version__,
             "python_version": sys.version.split()[0],
@@ -202,6 +211,11 @@ class EmergentState:
             "git_commit": _git_commit(self.config.rootpath),
             "strict": self.strict,
         }
+        isolation = sorted({str(d["metrics"]["isolation"]) for d in self.results.values() if "isolation" in
+                            (d.get("metrics") or {})})
+        if isolation:  # the sandbox modes the run's code checks ran under
+            header["code_isolation"] = ", ".join(isolation)
+        return header
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:

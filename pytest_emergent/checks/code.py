@@ -26,4 +26,5 @@ def grade_code(check: CheckSpec, case: Rendered, evidence: Evidence) -> Grade:
     limits = Limits(cpu_seconds=float(check.options.get("timeout", 10)),
                     memory_mb=int(check.options.get("memory_mb", 1024)))
     result = run_code(extract_code(evidence.output or ""), case.extra["tests"], limits)
-    return Grade(result.passed, {}, result.reason)
+    detail = f"{result.reason} [sandbox: {result.isolation}]" if result.reason else ""
+    return Grade(result.passed, {}, detail, isolation=result.isolation)

@@ -141,10 +141,16 @@ class SpecItem(pytest.Item):
     def key(self) -> str:
         return self.nodeid
 
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.spec.check.type == "code"
+
     def setup(self) -> None:
         from ..plugin import attach_model
 
         attach_model(self, self.model_name)
+        if self.uses_sandbox:
+            _check_isolation(self)
 
     def runtest(self) -> None:
         from ..checks import grade_cases
@@ -166,6 +172,9 @@ class SpecItem(pytest.Item):
             metrics[name] = sum(values) / len(values)
         if self.spec.metric_name:
             metrics[self.spec.metric_name] = score
+        modes = sorted({g.isolation for g in grades if g.isolation})
+        if modes:
+            metrics["isolation"] = ", ".join(modes)
         record = self.stash[SCORE_KEY]
         record.score, record.threshold = score, self.spec.threshold
         record.metrics.update(metrics)
@@ -184,6 +193,21 @@ class SpecItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, (self.spec.line - 1) if self.spec.line else None, f"{self.spec.capability(self.format)} on {self.model_name}"
+
+
+def _check_isolation(item: SpecItem) -> None:
+    """Model code runs under the session's --emergent-isolation; `require` that this machine
+    cannot meet is an error of the item (status error), before any of its code runs."""
+    from ..checks.sandbox import SandboxUnavailable, current_isolation, set_policy
+    from ..plugin import STATE_KEY
+
+    set_policy(item.config.stash[STATE_KEY].isolation)
+    try:
+        current_isolation()
+        return
+    except SandboxUnavailable as exc:
+        message = str(exc)
+    pytest.fail(message, pytrace=False)
 
 
 class _Planner:
