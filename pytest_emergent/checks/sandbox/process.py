@@ -2,8 +2,9 @@
 
 Three pipes are read together until they close: stdout and stderr (merged), the verdict
 descriptor, and bubblewrap's status stream (its child's pid, then the exit code). The run ends at
-its wall-clock limit or when its output passes the limit; either way it is stopped, and this
-waits for the condition (the process gone), never for a fixed time.
+its wall-clock limit or when its output passes the limit; either way nothing more is read, it is
+stopped, and this waits for the process to end (killing everything if it has not after a grace
+period), never for a fixed time.
 """
 
 from __future__ import annotations
@@ -73,25 +74,13 @@ def execute(argv: list[str], *, env: dict[str, str], cwd: str, keep_fds: tuple[i
         os.set_blocking(fd, False)
         selector.register(fd, selectors.EVENT_READ, name)
     deadline = time.monotonic() + wall
-    stopped_at: float | None = None
     try:
-        while selector.get_map() or process.poll() is None:
-            now = time.monotonic()
-            if stopped_at is None and (now >= deadline or ended_by):
-                ended_by = ended_by or "wall"
-                _stop(process, status)
-                stopped_at = now
-            if stopped_at is not None and now >= stopped_at + GRACE_SECONDS:
-                _kill(process)
+        while selector.get_map() and not ended_by:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                ended_by = "wall"
                 break
-            limit = (stopped_at + GRACE_SECONDS if stopped_at is not None else deadline) - now
-            if not selector.get_map():
-                try:
-                    process.wait(timeout=max(limit, 0))
-                except subprocess.TimeoutExpired:
-                    pass
-                continue
-            for key, _ in selector.select(timeout=max(limit, 0)):
+            for key, _ in selector.select(timeout=remaining):
                 try:
                     data = os.read(key.fd, _CHUNK)
                 except BlockingIOError:
@@ -103,12 +92,24 @@ def execute(argv: list[str], *, env: dict[str, str], cwd: str, keep_fds: tuple[i
                     tail += data
                     if len(tail) > 2 * TAIL_BYTES:
                         del tail[:-TAIL_BYTES]
-                    if total > max_output and not ended_by:
+                    if total > max_output:
                         ended_by = "output"
+                        break
                 elif key.data == "verdict":
                     verdict += data[: max(0, MAX_VERDICT + 1 - len(verdict))]
                 elif status is not None:
                     status.feed(data)
+        if not ended_by:  # every pipe closed: the sandbox is ending, or it is holding on without them
+            try:
+                process.wait(timeout=max(deadline - time.monotonic(), 0))
+            except subprocess.TimeoutExpired:
+                ended_by = "wall"
+        if ended_by:  # nothing more is read: a writer blocked on its full pipe dies as well as any other
+            _stop(process, status)
+            try:
+                process.wait(timeout=GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                _kill(process)
     finally:
         selector.close()
         if process.poll() is None:

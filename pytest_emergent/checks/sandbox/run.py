@@ -7,7 +7,6 @@ output cannot reach: printed text never passes, and a run that ends without the 
 
 from __future__ import annotations
 
-import functools
 import hmac
 import json
 import os
@@ -25,15 +24,13 @@ from .types import BUBBLEWRAP, NOBODY, Isolation, Limits, SandboxResult
 SHOWN_OUTPUT = 4000  # characters of the output's tail kept in the result
 
 
-@functools.lru_cache(maxsize=1)
-def _runner_source() -> str:
-    return Path(__file__).with_name("_runner.py").read_text(encoding="utf-8")
+RUNNER = Path(__file__).with_name("_runner.py")
 
 
-def _program(config: dict) -> list[str]:
+def _program(runner: str, config: dict) -> list[str]:
     # -S: no site-packages; -s: no user site; -B: no bytecode files. The environment is ours
     # (below), so PYTHONHASHSEED applies and no other PYTHON* variable exists.
-    return [bwrap.interpreter(), "-S", "-s", "-B", "-c", _runner_source(), json.dumps(config)]
+    return [bwrap.interpreter(), "-S", "-s", "-B", runner, json.dumps(config)]
 
 
 def _environment(home: str, tmp: str) -> dict[str, str]:
@@ -44,7 +41,7 @@ def _environment(home: str, tmp: str) -> dict[str, str]:
 def host_tasks(uid: int) -> int:
     """Tasks (threads included) of `uid` on this machine: what RLIMIT_NPROC counts for it."""
     count = 0
-    for entry in os.listdir("/proc"):
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
         if not entry.isdigit():
             continue
         try:
@@ -59,7 +56,11 @@ def host_tasks(uid: int) -> int:
 
 def _payload(data: dict[str, str]) -> int:
     """A descriptor holding the token and the files, read by the runner before the code runs."""
-    fd = os.memfd_create("emergent-payload") if hasattr(os, "memfd_create") else tempfile.TemporaryFile().detach()
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create("emergent-payload")
+    else:
+        fd, path = tempfile.mkstemp(prefix="emergent-payload-")
+        os.unlink(path)
     os.write(fd, json.dumps(data).encode())
     return fd
 
@@ -90,7 +91,7 @@ def _in_bubblewrap(isolation: Isolation, limits: Limits, config: dict, verdict_r
         config.update(uid=uid, gid=uid, nproc=host_tasks(uid) + limits.max_processes)
     status_r, status_w = os.pipe()
     argv = bwrap.command(isolation.bwrap or "bwrap", root=root, tmp_bytes=limits.max_disk_mb << 20,
-                         status_fd=status_w, program=_program(config))
+                         status_fd=status_w, runner=str(RUNNER), program=_program(bwrap.RUNNER, config))
     try:
         return execute(argv, env=_environment(bwrap.WORKDIR, "/tmp"), cwd="/",
                        keep_fds=(config["payload_fd"], config["verdict_fd"], status_w), verdict_fd=verdict_r,
@@ -104,9 +105,10 @@ def _on_host(isolation: Isolation, limits: Limits, config: dict, verdict_r: int)
     reached through links in a folder beside it. In the nobody mode the folder belongs to nobody."""
     base = tempfile.mkdtemp(prefix="emergent-code-")
     try:
-        work, lib = os.path.join(base, "work"), os.path.join(base, "lib")
+        work, lib, runner = os.path.join(base, "work"), os.path.join(base, "lib"), os.path.join(base, "runner.py")
         os.mkdir(work, 0o700)
         os.mkdir(lib)
+        shutil.copyfile(RUNNER, runner)  # the package may lie where the sandbox user cannot read
         for path, name in bwrap.libraries():
             os.symlink(path, os.path.join(lib, name))
         config = {**config, "workdir": work, "lib": [lib]}
@@ -114,7 +116,7 @@ def _on_host(isolation: Isolation, limits: Limits, config: dict, verdict_r: int)
             os.chmod(base, 0o755)
             os.chown(work, bwrap.SANDBOX_UID, bwrap.SANDBOX_UID)
             config.update(uid=bwrap.SANDBOX_UID, gid=bwrap.SANDBOX_UID)
-        return execute(_program(config), env=_environment(work, work), cwd=base,
+        return execute(_program(runner, config), env=_environment(work, work), cwd=base,
                        keep_fds=(config["payload_fd"], config["verdict_fd"]), verdict_fd=verdict_r, status_fd=None,
                        wall=limits.wall, max_output=limits.max_output_mb << 20)
     finally:
