@@ -194,9 +194,10 @@ def _why_no_verdict(finished: Finished, limits: Limits, output: str) -> str:
     code = finished.exit_code
     if code is None:
         return "ended without a verdict"
-    if code > 128 and code - 128 in (signal.SIGXCPU, signal.SIGKILL):
-        return f"killed at its CPU-time limit ({limits.cpu_seconds:g} s)" if code - 128 == signal.SIGXCPU else \
-            f"killed (SIGKILL) at its CPU-time limit ({limits.cpu_seconds:g} s) or for memory"
+    if code == 128 + signal.SIGXCPU:
+        return f"killed at its CPU-time limit ({limits.cpu_seconds:g} s)"
+    if code == 128 + signal.SIGKILL:  # its CPU-time hard limit, the system's memory killer, or the code itself
+        return f"killed (SIGKILL) before its tests finished (CPU-time limit {limits.cpu_seconds:g} s)"
     if code > 128:
         try:
             name = signal.Signals(code - 128).name
