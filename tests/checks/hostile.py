@@ -250,6 +250,18 @@ CASES: list[Hostile] = [
         "except OSError:\n    pass\n"),
         _refused, {"*": "leak", "bubblewrap": "contained"},
         tests="def test_bounded():\n    assert written < 100, f'wrote {written} MiB'\n"),
+    Hostile("fills every folder it can write inside the sandbox", lambda t, m: (
+        "import os\nwritten = 0\n"
+        "for root, dirs, _ in os.walk('/'):\n"
+        "    if root.startswith(('/proc', '/sys')):\n        dirs[:] = []\n        continue\n"
+        "    for i in range(10):  # 150 MiB at most per folder, 450 in all: enough to pass any bound\n"
+        "        if written >= 450:\n            break\n"
+        f"        try:\n            with open(os.path.join(root, '{m}-%d' % i), 'wb') as f:\n"
+        "                f.write(bytes(15 << 20))\n            written += 15\n"
+        "        except OSError:\n            break\n"),
+        _refused, {"*": "contained"}, tests="def test_bounded():\n    assert written <= 80, f'wrote {written} MiB'\n",
+        # Without a sandbox every folder of the host that the user may write would be filled.
+        runs_in=lambda mode, user: mode == "bubblewrap"),
 ]
 
 

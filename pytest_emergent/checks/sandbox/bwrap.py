@@ -3,7 +3,8 @@
 The sandbox's root is built from nothing: /usr (and the /bin, /lib... links or folders beside
 it) and the Python installation read-only, a fresh /proc of its own PID namespace, a minimal
 /dev, a private size-limited tmpfs at /tmp whose `work` folder is the working folder and HOME,
-and Hypothesis with its dependencies under /sandbox/lib. Nothing else of the host exists inside:
+and Hypothesis with its dependencies under /sandbox/lib; / and /dev themselves read-only, a
+16 MiB /dev/shm. Nothing else of the host exists inside:
 no home folders, no checkout, no /run, /var or host /tmp (so none of the host's world-writable
 folders or sockets), no /etc but the loader cache. New user (unless root), PID, network, IPC,
 UTS and cgroup namespaces: no network but its own loopback, and every process dies with it.
@@ -24,6 +25,7 @@ SANDBOX_UID = 65534  # nobody: who the code runs as when pytest runs as root
 WORKDIR = "/tmp/work"
 LIBDIR = "/sandbox/lib"
 RUNNER = "/sandbox/runner.py"
+SHM_BYTES = 16 << 20  # /dev/shm, for POSIX shared memory and semaphores (multiprocessing)
 _SYSTEM = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 _CAPS_FOR_ROOT = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL")  # the supervisor's, to drop to nobody and sweep
 
@@ -124,10 +126,14 @@ def command(binary: str, *, root: bool, tmp_bytes: int, status_fd: int, runner: 
                 made.add(parent)
                 args += ["--perms", "0755", "--dir", parent]
         args += ["--ro-bind", folder, folder]
-    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
+    args += ["--proc", "/proc", "--dev", "/dev", "--size", str(SHM_BYTES), "--perms", "1777", "--tmpfs", "/dev/shm",
+             "--size", str(tmp_bytes), "--perms", "1777", "--tmpfs", "/tmp",
              "--perms", "1777" if root else "0700", "--dir", WORKDIR,
              "--perms", "0755", "--dir", "/sandbox", "--perms", "0755", "--dir", LIBDIR]
     for path, name in libraries():
         args += ["--ro-bind", path, f"{LIBDIR}/{name}"]
     args += ["--ro-bind", runner, RUNNER]
+    # bubblewrap builds / and /dev on tmpfs without a size, which the sandbox's own user may write
+    # when unprivileged: only the size-limited /tmp and /dev/shm stay writable.
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
     return [*args, "--chdir", WORKDIR, "--json-status-fd", str(status_fd), "--", *program]
