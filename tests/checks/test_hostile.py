@@ -273,7 +273,7 @@ def test_hostile_code_gets_what_its_isolation_mode_promises(suite: Suite, case: 
     runner = suite.runner
     if not case.runs_in(runner.mode, runner.user):
         OBSERVED[(case.name, runner.label, runner.user)] = "not run"
-        pytest.skip(f"not run under {runner.mode} as {runner.user}: nothing would bound it there")
+        pytest.skip(f"not run under {runner.mode} as {runner.user}: {case.not_run}")
     if not case.needs(suite.target):
         pytest.skip("this machine has no IPv6 loopback")
     result = suite.results[case.name]
