@@ -35,7 +35,7 @@ def _git_commit(root: Path) -> str | None:
 
 
 def run_header(state: EmergentState) -> dict[str, Any]:
-    return {
+    header = {
         "plugin_version": __version__,
         "pytest_version": pytest.__version__,
         "python_version": sys.version.split()[0],
@@ -44,6 +44,10 @@ def run_header(state: EmergentState) -> dict[str, Any]:
         "git_commit": _git_commit(state.config.rootpath),
         "strict": state.strict,
     }
+    isolation = sorted({str(r.metrics["isolation"]) for r in state.results.values() if "isolation" in r.metrics})
+    if isolation:  # the sandbox modes the run's code checks ran under (from the results: xdist workers too)
+        header["code_isolation"] = ", ".join(isolation)
+    return header
 
 
 def _write(state: EmergentState, what: str, path: Any, action: Callable[[], Any]) -> None:

@@ -183,6 +183,14 @@ class EmergentState:
             return None
         return f"emergent: models {', '.join(self.model_names)}" + (" (strict)" if self.strict else "")
 
+    def pytest_report_collectionfinish(self, config: pytest.Config, items: list[pytest.Item]) -> str | None:
+        """With code checks collected: the isolation their model code gets on this machine."""
+        if not any(getattr(item, "uses_sandbox", False) for item in items):
+            return None
+        from .checks.sandbox import describe_policy
+
+        return f"emergent: code isolation: {describe_policy(self.settings.isolation)}"
+
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.is_worker or not self.results:
             return

@@ -14,9 +14,11 @@ from .text import first_number, grade_text
 from .types import TEXT_CHECKS, Case, Check
 
 
-def grade_cases(check: Check, cases: list[Case], evidence: list[Evidence], folder: Path, store: Any = None) -> list[Grade]:
+def grade_cases(check: Check, cases: list[Case], evidence: list[Evidence], folder: Path, store: Any = None,
+                isolation: str = "best") -> list[Grade]:
     """Grade every case of one item; `folder` is the spec file's folder (for python checks), `store`
-    the session's response cache (the similar check keeps its embeddings there; None: off)."""
+    the session's response cache (the similar check keeps its embeddings there; None: off),
+    `isolation` the session's policy for model code (--emergent-isolation)."""
     if check.type == "similar":
         from .similar import grade_similar
 
@@ -30,7 +32,7 @@ def grade_cases(check: Check, cases: list[Case], evidence: list[Evidence], folde
         elif check.type == "python":
             out.append(grade_python(check, case, ev, folder))
         elif check.type == "code":
-            out.append(grade_code(check, case, ev))
+            out.append(grade_code(check, case, ev, isolation))
         elif check.type == "judge":
             out.append(grade_judge(check, case, ev))
         else:

@@ -32,6 +32,7 @@ class Grade:
     passed: bool
     metrics: Mapping[str, float] = field(default_factory=dict)
     detail: str = ""
+    isolation: str = ""  # `code` only: the sandbox mode the model's code ran under
 
 
 _SPACE = re.compile(r"\s+")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .base import Evidence, Grade
-from .sandbox import Limits, run_code
+from .sandbox import DEFAULT_POLICY, Limits, choose_isolation, run_code
 from .types import Case, Check
 
 _FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
@@ -22,8 +22,10 @@ def extract_code(output: str) -> str:
     return "\n\n".join(python) if python else output
 
 
-def grade_code(check: Check, case: Case, evidence: Evidence) -> Grade:
+def grade_code(check: Check, case: Case, evidence: Evidence, policy: str = DEFAULT_POLICY) -> Grade:
+    """Run the case's tests against the model's code under the session's isolation `policy`."""
     limits = Limits(cpu_seconds=float(check.options.get("timeout", 10)),
                     memory_mb=int(check.options.get("memory_mb", 1024)))
-    result = run_code(extract_code(evidence.output or ""), case.extra["tests"], limits)
-    return Grade(result.passed, {}, result.reason)
+    result = run_code(extract_code(evidence.output or ""), case.extra["tests"], limits, choose_isolation(policy))
+    detail = f"{result.reason} [sandbox: {result.isolation}]" if result.reason else ""
+    return Grade(result.passed, {}, detail, isolation=result.isolation)

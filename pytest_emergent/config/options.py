@@ -21,6 +21,8 @@ from .builtin import builtin_models
 from .defaults import DEFAULT_MODEL, LEDGER_FOLDER, MODELS_FILE, SPEC_GLOBS, default_cache_folder
 from .models import ModelConfig, ModelConfigError, load_models_file, select_models, split_selection, with_batch_size
 
+ISOLATION_POLICIES = ("require", "best", "off")  # checks.sandbox.POLICIES, named here to import nothing heavy
+
 
 @dataclass(frozen=True)
 class Outputs:
@@ -53,6 +55,7 @@ class Settings:
     outputs: Outputs = Outputs()
     spec_globs: tuple[str, ...] = SPEC_GLOBS
     error: str | None = None
+    isolation: str = "best"  # --emergent-isolation: how the code check contains model code
 
     @property
     def model_names(self) -> list[str]:
@@ -88,6 +91,8 @@ def add_options(parser: pytest.Parser) -> None:
            metavar="DIR|off")
     option("record", "write every request and response to FILE, for replay:FILE runs without the model.",
            metavar="FILE")
+    option("isolation", "how the code check contains model code: require bubblewrap, the best this machine "
+                        "allows (default), or off.", metavar="|".join(ISOLATION_POLICIES), choices=ISOLATION_POLICIES)
     ini = parser.addini
     ini("emergent_models", "models to run against (names or spec strings)", type="linelist", default=[])
     for name, what in (("models_file", "YAML file of models"), ("json", "path of the JSON report"),
@@ -96,7 +101,8 @@ def add_options(parser: pytest.Parser) -> None:
                        ("baseline", "latest, a run id, or none"), ("cache", "response cache folder, or off"),
                        ("alpha", "significance level of a change (default 0.05)"),
                        ("correction", "holm, bh or none (default holm)"),
-                       ("record", "file recording every request and response")):
+                       ("record", "file recording every request and response"),
+                       ("isolation", "isolation of model code: require, best or off")):
         ini(f"emergent_{name}", what, default="")
     ini("emergent_strict", "an early pass fails the run", type="bool", default=False)
     ini("emergent_no_ledger", "keep no run record", type="bool", default=False)
@@ -210,5 +216,9 @@ def read_settings(config: pytest.Config) -> Settings:
         models = with_batch_size(select_models(selection, file_models, builtin_models(), DEFAULT_MODEL), batch_size)
     except (ModelConfigError, ValueError) as exc:
         error = str(exc)
+    isolation = option(config, "emergent_isolation") or "best"
+    if isolation not in ISOLATION_POLICIES:
+        raise pytest.UsageError(f"pytest-emergent: emergent_isolation = {isolation}: expected one of "
+                                f"{', '.join(ISOLATION_POLICIES)}")
     return Settings(tuple(models), known, tiers, bool(option(config, "emergent_strict")), _outputs(config),
-                    tuple(config.getini("emergent_specs") or SPEC_GLOBS), error)
+                    tuple(config.getini("emergent_specs") or SPEC_GLOBS), error, isolation)

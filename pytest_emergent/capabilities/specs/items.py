@@ -39,6 +39,24 @@ class SpecItem(pytest.Item):
         requirement = Requirement(spec.scale, spec.traits, None, None, spec.prerequisites)
         self.stash[CAPABILITY_KEY] = Capability(spec.capability(format), requirement, spec.fingerprint(format), "spec")
 
+    @property
+    def uses_sandbox(self) -> bool:
+        return self.spec.check.type == "code"
+
+    def setup(self) -> None:
+        """Model code runs under the session's --emergent-isolation; `require` that this machine
+        cannot meet is an error of the item (status error), before any of its code runs."""
+        __tracebackhide__ = True
+        if self.uses_sandbox:
+            from ...checks.sandbox import SandboxUnavailable, choose_isolation
+
+            try:
+                choose_isolation(self.config.stash[STATE_KEY].settings.isolation)
+                return
+            except SandboxUnavailable as exc:
+                problem = str(exc)
+            pytest.fail(problem, pytrace=False)
+
     def runtest(self) -> None:
         plan = plan_for(self)
         if plan.error:
@@ -61,6 +79,9 @@ class SpecItem(pytest.Item):
             metrics[name] = sum(values) / len(values)
         if self.spec.metric_name:
             metrics[self.spec.metric_name] = score
+        modes = sorted({g.isolation for g in grades if g.isolation})
+        if modes:  # the sandbox modes the model's code ran under
+            metrics["isolation"] = ", ".join(modes)
         sheet.score, sheet.threshold = score, self.spec.threshold
         sheet.chance, sheet.tau = self.spec.chance, self.spec.tau
         sheet.metrics.update(metrics)
@@ -74,9 +95,9 @@ class SpecItem(pytest.Item):
         replies = plan.judged.get(key) or [None] * len(cases)
         errors = [plan.failure(q, reply) for q, reply in zip(queries, replies)]
         answered = [i for i, error in enumerate(errors) if error is None]
-        store = self.config.stash[STATE_KEY].cache.get()
+        state = self.config.stash[STATE_KEY]
         grades = grade_cases(self.spec.check, [cases[i] for i in answered], [evidence[i] for i in answered],
-                             self.spec.file.parent, store) if answered else []
+                             self.spec.file.parent, state.cache.get(), state.settings.isolation) if answered else []
         by_case = dict(zip(answered, grades))
         ids = _case_ids([case.variables for case in cases])
         records = [_record(ids[i], queries[i], cases[i], evidence[i], by_case.get(i), errors[i])
