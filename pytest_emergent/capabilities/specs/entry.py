@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...checks.types import Case, Check
+from ...models.framing import DEFAULT_LAYOUT, Layout
 from ...scale import ScaleRequirement
 from ..fingerprint import digest
 
@@ -30,7 +31,7 @@ class Spec:
     threshold: float
     shots: int
     max_new_tokens: int
-    stop: tuple[str, ...] | None
+    stop: Mapping[str, tuple[str, ...] | None]  # format -> stop strings (None: the framing's own)
     system: str | None
     prefix: str | None  # put once before the few-shot examples (BIG-bench task_prefix)
     metric_name: str | None  # a BIG-bench metric name (exact_str_match, multiple_choice_grade) when known
@@ -39,6 +40,7 @@ class Spec:
     prerequisites: tuple[str, ...] = ()  # requires_capabilities: ids this capability builds on
     chance: float | None = None  # with `tau`: the threshold is chance + tau·(1 − chance)
     tau: float | None = None
+    layout: Layout = DEFAULT_LAYOUT  # how shots, answers and the prefix are joined
 
     def capability(self, format: str) -> str:
         """The capability id in reports: framings are separate rows when there are several."""
@@ -50,5 +52,11 @@ class Spec:
         cases = [[c.prompt, list(c.expected), list(c.choices), list(c.correct), dict(c.extra)]
                  for c in self.rendered[format]]
         check = [self.check.type, dict(self.check.options), vars(self.check.normalize)]
-        return digest([format, cases, check, self.threshold, [list(s) for s in self.shot_indices], self.max_new_tokens,
-                       self.stop, self.system, self.prefix])
+        parts = [format, cases, check, self.threshold, [list(s) for s in self.shot_indices], self.max_new_tokens,
+                 self.stop[format], self.system, self.prefix]
+        if self.shows_shots() or self.prefix or self.layout != DEFAULT_LAYOUT:  # the joins are in the text
+            parts.append({"layout": vars(self.layout)})
+        return digest(parts)
+
+    def shows_shots(self) -> bool:
+        return any(self.shot_indices)

@@ -53,11 +53,20 @@ def _templates(name: str, value: Any) -> list[str] | None:
     return out
 
 
-def _default_prompt(source: CaseSource) -> str | None:
+# BIG-bench's own example prefixes, for a task file that names none (bigbench/api/json_task.py).
+BIGBENCH_INPUT_PREFIX, BIGBENCH_OUTPUT_PREFIX = "\nQ: ", "\nA: "
+
+
+def _default_prompt(source: CaseSource, format: str) -> str | None:
+    """A task file's prompt: its input, in `raw` between the file's example prefixes (BIG-bench's
+    `Q: `/`A: ` when it names none), so that an answer follows a cue, never the last option line;
+    the other framings add their own cue (qa: "Q: …\nA:")."""
     if not source.bigbench:
         return None
-    head = (source.input_prefix or "").lstrip("\n")
-    tail = (source.output_prefix or "").rstrip()
+    if format != "raw":
+        return "{{ input }}"
+    head = (source.input_prefix if source.input_prefix is not None else BIGBENCH_INPUT_PREFIX).lstrip("\n")
+    tail = (source.output_prefix if source.output_prefix is not None else BIGBENCH_OUTPUT_PREFIX).rstrip()
     return f"{head}{{{{ input }}}}{tail}"
 
 
@@ -96,7 +105,8 @@ def _correct(case: Mapping[str, Any], choices: tuple[str, ...], expected: tuple[
 def render_entry(raw: Mapping[str, Any], source: CaseSource, formats: list[str], check: Check,
                  seed: int) -> tuple[dict[str, tuple[Case, ...]], tuple[tuple[int, ...], ...]]:
     """Every case in every format, plus the few-shot indices of each case."""
-    prompts = _per_format(raw, "prompt", formats, _default_prompt(source))
+    prompts = _per_format(raw, "prompt", formats) if "prompt" in raw else \
+        {f: _default_prompt(source, f) for f in formats}
     per_format_prompt = isinstance(raw.get("prompt"), dict)
     for f, template in prompts.items():
         if template is None:

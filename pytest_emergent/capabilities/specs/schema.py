@@ -11,6 +11,7 @@ from typing import Any
 
 from ...checks.types import CHECK_OPTIONS, CHECKS
 from ...models.framing import FORMATS
+from .layout import LAYOUT_FIELDS
 from .strategies import STRATEGIES
 
 SCALE_DIMENSIONS = ("params", "tokens", "compute", "step")
@@ -19,6 +20,7 @@ SCALE_DIMENSIONS = ("params", "tokens", "compute", "step")
 _TEMPLATE = {"type": "string"}
 _PER_FORMAT = {"type": "object", "propertyNames": {"enum": [*FORMATS, "default"]}}
 _SCALE_VALUE = {"type": ["string", "number"]}
+_STOPS = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}}]}
 
 ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
     "id": ({"type": "string", "pattern": r"^[A-Za-z0-9_][A-Za-z0-9_./:-]*$"}, "capability id, unique in the file"),
@@ -58,8 +60,11 @@ ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
                   "pass rate at which the capability passes (default 1), or {tau, chance}: chance + tau·(1 − chance), "
                   "chance defaulting to 1/choices for the choice check, else 0"),
     "max_new_tokens": ({"type": "integer", "minimum": 1}, "generation budget (default 32)"),
-    "stop": ({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-             "stop strings (default: a newline for qa and t5)"),
+    "stop": ({"anyOf": [_STOPS, {**_PER_FORMAT, "additionalProperties": _STOPS}]},
+             "stop strings, or one list per format (default: a newline for qa and t5)"),
+    "layout": ({"type": "object", "additionalProperties": False,
+                "properties": {k: {"type": "string", "description": v} for k, v in LAYOUT_FIELDS.items()}},
+               "separators of the few-shot prompt: shot_separator, answer_separator, prefix_separator"),
 }
 REQUIRED = ("id", "description")
 

@@ -17,6 +17,7 @@ from ...models.framing import FORMATS
 from ...scale import ScaleError, ScaleRequirement, build_requirement
 from .cases import BIGBENCH_CHECKS, CaseProblem, CaseSource, from_data, from_examples, from_generate
 from .entry import Spec
+from .layout import FieldProblem, read_layout, read_stop
 from .render import RenderProblem, render_entry
 from .schema import ENTRY_FIELDS, NORMALIZE_OPTIONS, REQUIRED, SCALE_DIMENSIONS
 from .strategies import StrategyProblem
@@ -208,7 +209,8 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     threshold, chance, tau = part(lambda: _threshold(e), (1.0, None, None))
     shots = part(lambda: _whole(e, "shots", 0, 0), 0)
     max_new = part(lambda: _whole(e, "max_new_tokens", 32, 1), 32)
-    stop = part(lambda: _stop(e))
+    stop = part(lambda: _read(e, read_stop, e.raw.get("stop"), formats), {})
+    layout = part(lambda: _read(e, read_layout, e.raw.get("layout")))
     for name in ("t5_prefix", "prefix", "system"):
         part(lambda name=name: e.get(name, "string", None))
     seed = part(lambda: e.get("seed", "integer", 0), 0)
@@ -226,7 +228,7 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
         id=raw["id"], description=raw["description"].strip(), file=file, line=line_of(raw),
         scale=scale, traits=tuple(traits), formats=tuple(formats), check=check, threshold=float(threshold),
         shots=shots, max_new_tokens=max_new,
-        stop=None if stop is None else ((stop,) if isinstance(stop, str) else tuple(stop)),
+        stop=stop, layout=layout,
         system=raw.get("system"), prefix=raw.get("prefix", source.prefix), metric_name=source.metric, rendered=rendered, shot_indices=shot_indices,
         prerequisites=tuple(prerequisites), chance=chance, tau=tau,
     )
@@ -304,11 +306,12 @@ def _whole(e: _Entry, name: str, default: int, least: int) -> int:
     return value
 
 
-def _stop(e: _Entry) -> str | list[str] | None:
-    stop = e.get("stop", ("string", "list"), None)
-    if isinstance(stop, list) and not all(isinstance(s, str) and s for s in stop):
-        e.fail("stop", "expected a list of non-empty strings")
-    return stop
+def _read(e: _Entry, reader: Any, *args: Any) -> Any:
+    """A field read by a helper module, its problem reported at the field."""
+    try:
+        return reader(*args)
+    except FieldProblem as exc:
+        e.fail(exc.field, str(exc))
 
 
 def load_specs(path: Path, shown: str, tiers: Mapping[str, ScaleRequirement] | None = None) -> list[Spec]:
