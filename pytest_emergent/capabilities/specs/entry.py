@@ -7,11 +7,11 @@ depends on a model.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...checks.types import Case, Check
-from ...models.framing import DEFAULT_LAYOUT, Layout
+from ...models.framing import DEFAULT_LAYOUT, Layout, Shot
 from ...scale import ScaleRequirement
 from ..fingerprint import digest
 
@@ -41,6 +41,7 @@ class Spec:
     chance: float | None = None  # with `tau`: the threshold is chance + tau·(1 − chance)
     tau: float | None = None
     layout: Layout = DEFAULT_LAYOUT  # how shots, answers and the prefix are joined
+    exemplars: Mapping[str, tuple[Case, ...]] = field(default_factory=dict)  # shots_from, per format: fixed shots
 
     def capability(self, format: str) -> str:
         """The capability id in reports: framings are separate rows when there are several."""
@@ -56,7 +57,16 @@ class Spec:
                  self.stop[format], self.system, self.prefix]
         if self.shows_shots() or self.prefix or self.layout != DEFAULT_LAYOUT:  # the joins are in the text
             parts.append({"layout": vars(self.layout)})
+        if self.exemplars:
+            parts.append({"exemplars": [[c.prompt, c.target] for c in self.exemplars[format]]})
         return digest(parts)
 
     def shows_shots(self) -> bool:
-        return any(self.shot_indices)
+        return bool(self.exemplars) or any(self.shot_indices)
+
+    def shots_for(self, format: str, index: int) -> list[Shot]:
+        """The few-shot examples shown before case `index`: the fixed exemplars, else other cases."""
+        if self.exemplars:
+            return [Shot(c.prompt, c.target) for c in self.exemplars[format]]
+        cases = self.rendered[format]
+        return [Shot(cases[j].prompt, cases[j].target) for j in self.shot_indices[index]]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ...backends.base import GenerateRequest, LoglikelihoodRequest
 from ...checks.types import generates
-from ...models.framing import Layout, Shot
+from ...models.framing import Layout
 from ...models.model import Model
 from .entry import Spec
 
@@ -40,9 +40,8 @@ def queries(model: Model, spec: Spec, format: str) -> list[Query]:
     kind = spec.check.type
     out = []
     for index, case in enumerate(cases):
-        shots = [Shot(cases[j].prompt, cases[j].target) for j in spec.shot_indices[index]]
-        framed = model.frame(case.prompt, format, shots=shots, system=spec.system, prefix=spec.prefix,
-                             layout=spec.layout)
+        framed = model.frame(case.prompt, format, shots=spec.shots_for(format, index), system=spec.system,
+                             prefix=spec.prefix, layout=spec.layout)
         generate = None
         if generates(kind):
             stop = spec.stop.get(format)

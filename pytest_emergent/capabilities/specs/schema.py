@@ -20,6 +20,7 @@ SCALE_DIMENSIONS = ("params", "tokens", "compute", "step")
 _TEMPLATE = {"type": "string"}
 _PER_FORMAT = {"type": "object", "propertyNames": {"enum": [*FORMATS, "default"]}}
 _SCALE_VALUE = {"type": ["string", "number"]}
+_CHOICES = {"anyOf": [{"type": "array", "items": _TEMPLATE}, _TEMPLATE]}
 _STOPS = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}}]}
 
 ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
@@ -44,13 +45,17 @@ ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
                  "cases drawn from Hypothesis strategies, one per variable"),
     "count": ({"type": "integer", "minimum": 1}, "number of generated cases (or the first N of examples/data)"),
     "seed": ({"type": "integer"}, "seed of generation and of the choice of few-shot examples"),
-    "shots": ({"type": "integer", "minimum": 0}, "few-shot examples drawn from the other cases"),
+    "shots": ({"type": "integer", "minimum": 0},
+              "few-shot examples drawn from the other cases; with shots_from, how many of its exemplars (default all)"),
+    "shots_from": ({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}, "minItems": 1}]},
+                   "fixed few-shot exemplars, in order, never scored: inline maps of template variables, or a file "
+                   "(.jsonl, .csv, .json, or a BIG-Bench Hard prompt .txt whose description is the default prefix)"),
     "expected": ({"anyOf": [_TEMPLATE, {"type": "array", "items": _TEMPLATE},
                             {**_PER_FORMAT, "additionalProperties": {"anyOf": [_TEMPLATE, {"type": "array"}]}}]},
                  "expected answer template(s); any of a list counts"),
-    "choices": ({"anyOf": [{"type": "array", "items": _TEMPLATE},
-                           {**_PER_FORMAT, "additionalProperties": {"type": "array", "items": _TEMPLATE}}]},
-                "options of the choice check (templates), or one list per format"),
+    "choices": ({"anyOf": [_CHOICES, {**_PER_FORMAT, "additionalProperties": _CHOICES}]},
+                "options of the choice check: a list of templates (one rendering empty is no option), or one "
+                "template of the case (its lines, or the list '{{ expression }}' gives); or one per format"),
     "check": ({"anyOf": [{"enum": list(CHECKS)}, {"$ref": "#/$defs/check"}]}, "how an answer is graded"),
     "normalize": ({"$ref": "#/$defs/normalize"}, "how text is made comparable"),
     "threshold": ({"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
