@@ -34,7 +34,7 @@ vertical-align:top}th{background:#f6f8fa}td.cap{font-family:ui-monospace,monospa
 .s-pass{background:#dafbe1}.s-early-pass{background:#b6f2ff;font-weight:600}.s-fail{background:#ffd8d3;font-weight:600}
 .s-expected-fail{background:#fff8c5}.s-skip{background:#f6f8fa;color:#57606a}.s-error{background:#ffb8b0}
 .chg{display:inline-block;margin-left:4px;padding:0 5px;border-radius:8px;font-size:11px;color:#fff}
-.lit-up{background:#1a7f37}.regressed{background:#cf222e}
+.lit-up{background:#1a7f37}.regressed{background:#cf222e}small.levels{color:#57606a}
 .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}
 figure{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:8px}figcaption{font-family:ui-monospace,monospace;
 font-size:12px;margin-bottom:4px;overflow-wrap:anywhere}.legend span{margin-right:12px;font-size:12px}
@@ -48,6 +48,16 @@ def _score(value: Any) -> str:
     return f" {value:.3g}" if isinstance(value, (int, float)) else ""
 
 
+def _levels(result: dict[str, Any]) -> str:
+    """The task's chance and majority-class levels under its score, so a score at the level of
+    always giving the most common answer is not read as skill."""
+    levels = result.get("levels")
+    if not isinstance(levels, dict):
+        return ""
+    shown = [f"{name} {levels[name]:.2g}" for name in ("chance", "majority") if isinstance(levels.get(name), (int, float))]
+    return f'<br><small class="levels">{escape(" · ".join(shown))}</small>' if shown else ""
+
+
 def _cell(result: dict[str, Any] | None) -> str:
     if result is None:
         return "<td>–</td>"
@@ -57,7 +67,7 @@ def _cell(result: dict[str, Any] | None) -> str:
     tip = f"baseline: {base.get('status')} ({base.get('model')})" if base else "no baseline"
     reason = f"; {result['reason']}" if result.get("reason") else ""
     return (f'<td class="s-{escape(result["status"])}" title="{escape(tip + reason)}">'
-            f'{escape(result["status"])}{_score(result.get("score"))}{badge}</td>')
+            f'{escape(result["status"])}{_score(result.get("score"))}{badge}{_levels(result)}</td>')
 
 
 def _matrix(document: dict[str, Any]) -> str:

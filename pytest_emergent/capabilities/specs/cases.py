@@ -17,9 +17,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...checks.types import Check
 from .strategies import build_generator
 
 BIGBENCH_CHECKS = {"multiple_choice_grade": "choice", "exact_str_match": "exact"}
+
+
+def computes(metric: str | None, check: Check) -> bool:
+    """Whether `check` computes the task file's `metric` itself: exact_str_match is a case-sensitive
+    exact match, multiple_choice_grade the option of highest (not per-token) log-likelihood."""
+    if metric == "exact_str_match":
+        return check.type == "exact" and not check.normalize.ignore_case
+    if metric == "multiple_choice_grade":
+        return check.type == "choice" and not check.options.get("length_normalize", False)
+    return False
 
 
 class CaseProblem(ValueError):

@@ -14,6 +14,7 @@ from ...checks.types import Case, Check
 from ...models.framing import DEFAULT_LAYOUT, Layout, Shot
 from ...scale import ScaleRequirement
 from ..fingerprint import digest
+from .cases import computes
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Spec:
     tau: float | None = None
     layout: Layout = DEFAULT_LAYOUT  # how shots, answers and the prefix are joined
     exemplars: Mapping[str, tuple[Case, ...]] = field(default_factory=dict)  # shots_from, per format: fixed shots
+    levels: Mapping[str, Mapping[str, float] | None] = field(default_factory=dict)  # format -> {chance, majority}
 
     def capability(self, format: str) -> str:
         """The capability id in reports: framings are separate rows when there are several."""
@@ -60,6 +62,13 @@ class Spec:
         if self.exemplars:
             parts.append({"exemplars": [[c.prompt, c.target] for c in self.exemplars[format]]})
         return digest(parts)
+
+    def score_names(self) -> tuple[str, ...]:
+        """The metric names the pass rate is recorded under: the check's own (`exact_pass_rate`,
+        `choice_pass_rate`…), and the task file's (exact_str_match, multiple_choice_grade) only
+        when the check computes exactly that."""
+        own = f"{self.check.type}_pass_rate"
+        return (own, self.metric_name) if self.metric_name and computes(self.metric_name, self.check) else (own,)
 
     def shows_shots(self) -> bool:
         return bool(self.exemplars) or any(self.shot_indices)

@@ -59,10 +59,12 @@ class SpecItem(pytest.Item):
         for name in sorted({k for g in grades for k in g.metrics}):
             values = [g.metrics[name] for g in grades if name in g.metrics]
             metrics[name] = sum(values) / len(values)
-        if self.spec.metric_name:
-            metrics[self.spec.metric_name] = score
+        for name in self.spec.score_names():
+            metrics[name] = score
         sheet.score, sheet.threshold = score, self.spec.threshold
         sheet.chance, sheet.tau = self.spec.chance, self.spec.tau
+        levels = self.spec.levels.get(self.format)
+        sheet.levels = None if levels is None else dict(levels)
         sheet.metrics.update(metrics)
         if score < self.spec.threshold:
             raise SpecCasesFailed(self._failure_message(records, passed))

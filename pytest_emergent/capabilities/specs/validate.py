@@ -18,6 +18,7 @@ from ...scale import ScaleError, ScaleRequirement, build_requirement
 from .cases import BIGBENCH_CHECKS, CaseProblem, CaseSource, from_data, from_examples, from_generate, read_exemplars
 from .entry import Spec
 from .layout import FieldProblem, read_layout, read_stop
+from .levels import levels
 from .render import RenderProblem, render_entry
 from .schema import ENTRY_FIELDS, NORMALIZE_OPTIONS, REQUIRED, SCALE_DIMENSIONS
 from .strategies import StrategyProblem
@@ -232,7 +233,7 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
         stop=stop, layout=layout,
         system=raw.get("system"), prefix=raw.get("prefix", source.prefix or (exemplars and exemplars.prefix)),
         metric_name=source.metric, rendered=rendered.cases, shot_indices=rendered.shot_indices,
-        exemplars=rendered.exemplars,
+        exemplars=rendered.exemplars, levels={f: levels(check, cases) for f, cases in rendered.cases.items()},
         prerequisites=tuple(prerequisites), chance=chance, tau=tau,
     )
 
