@@ -97,7 +97,7 @@ class SpecItem(pytest.Item):
         """This item's part of its model's batched plan, instead of the whole plan for the item
         that happened to run it first and nothing for the others."""
         plan = self.config.stash[STATE_KEY].plans.get(self.model_name)
-        if plan is None:
+        if plan is None or not plan.queries:  # no plan, or one that failed: the time stays where it was spent
             return duration
         return max(0.0, duration - self.planned_seconds) + plan.share(self.nodeid)
 
@@ -150,5 +150,5 @@ def plan_for(item: SpecItem) -> ModelPlan:
         finally:
             model.observer = observer
         state.plans[name] = plan
-        item.planned_seconds = time.perf_counter() - started
+        item.planned_seconds = plan.seconds = time.perf_counter() - started
     return state.plans[name]
