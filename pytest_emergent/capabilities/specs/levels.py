@@ -32,7 +32,8 @@ def _rounded(chance: float, majority: float) -> dict[str, float]:
 
 def _constant_answers(check: Check, cases: Sequence[Case]) -> dict[str, float] | None:
     """Every distinct expected answer given as the output of every case, graded by the check: the
-    best of them is the majority level, their mean the chance of guessing among them."""
+    best of them is the majority level, their mean the chance of guessing among them. An open
+    task, where no answer passes more than one case (a sorted word list), has neither."""
     wants = [[normalize(e, check.normalize) for e in c.expected] for c in cases]
     answers = list(dict.fromkeys(w for ws in wants for w in ws))
     if not answers:
@@ -41,6 +42,8 @@ def _constant_answers(check: Check, cases: Sequence[Case]) -> dict[str, float] |
         rates = [sum(string_match(check.type, a, ws) for ws in wants) / len(cases) for a in answers]
     else:
         rates = [sum(grade_text(check, c, Evidence(output=a)).passed for c in cases) / len(cases) for a in answers]
+    if max(rates) * len(cases) <= 1:
+        return None
     return _rounded(sum(rates) / len(rates), max(rates))
 
 

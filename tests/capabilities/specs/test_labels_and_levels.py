@@ -114,3 +114,14 @@ def test_the_json_report_carries_the_levels_and_metric_names_of_the_check(pytest
     assert {"exact_pass_rate", "exact_str_match"} <= set(exact["metrics"])
     assert "contains_pass_rate" in contains["metrics"] and "exact_str_match" not in contains["metrics"]
     assert exact["chance"] is None  # the threshold's chance (for tau) keeps its own meaning
+
+
+def test_an_open_task_where_every_answer_differs_has_no_levels(tmp_path):
+    (spec,) = load(tmp_path, """
+- id: sort
+  description: d
+  prompt: "Sort {{ w }}"
+  examples: [{w: b a, s: a b}, {w: d c, s: c d}, {w: f e, s: e f}]
+  expected: "{{ s }}"
+""")
+    assert spec.levels["raw"] is None
