@@ -5,7 +5,7 @@ from __future__ import annotations
 from .backends import Backend, BackendError, RequestError, register_backend  # noqa: E402
 from .capabilities.draw import draw  # noqa: E402
 from .capabilities.scoresheet import record_case, record_score  # noqa: E402
-from .models.framing import Shot  # noqa: E402
+from .models.framing import Layout, Shot  # noqa: E402
 from .models.model import Choice, Model  # noqa: E402
 from .outcomes import Change, Status  # noqa: E402
 from .scale import Scale, parse_scale  # noqa: E402
@@ -16,6 +16,7 @@ __all__ = [
     "BackendError",
     "Change",
     "Choice",
+    "Layout",
     "Model",
     "RequestError",
     "Scale",

@@ -61,5 +61,5 @@ def build_result(capability: Capability, nodeid: str, model: str, status: Status
         threshold=sheet.threshold, metrics=dict(sheet.metrics), declared=capability.requirement.declared(),
         reason=reason, duration=round(duration, 4), n=n,
         fingerprint=result_fingerprint(capability.fingerprint, [c.id for c in verdicts], sheet.threshold),
-        cases=cases, chance=sheet.chance, tau=sheet.tau,
+        cases=cases, chance=sheet.chance, tau=sheet.tau, levels=sheet.levels,
     )

@@ -44,6 +44,7 @@ class Scoresheet:
     n: int | None = None
     chance: float | None = None  # a threshold relative to chance: chance + tau·(1 − chance)
     tau: float | None = None
+    levels: dict[str, float] | None = None  # the task's chance and majority-class levels, to read the score against
 
     def observe(self, kind: str, requests: Sequence[Any], answers: Sequence[Any]) -> None:
         """The model's observer: every exchange becomes a case without a verdict of its own."""

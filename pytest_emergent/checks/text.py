@@ -27,18 +27,26 @@ def first_number(text: str) -> float | None:
         return None
 
 
+STRING_MATCHES = ("exact", "contains", "starts_with")
+
+
+def string_match(kind: str, got: str, wants: list[str]) -> bool:
+    """Whether a normalised output equals, contains or starts with one of the normalised answers."""
+    if kind == "exact":
+        return got in wants
+    if kind == "contains":
+        return any(w in got for w in wants)
+    return any(got.startswith(w) for w in wants)
+
+
 def _compare(check: Check, case: Case, evidence: Evidence) -> tuple[bool, str]:
     output = evidence.output or ""
     how = check.normalize
     got = normalize(output, how)
     wants = [normalize(w, how) for w in case.expected]
     kind = check.type
-    if kind == "exact":
-        ok = got in wants
-    elif kind == "contains":
-        ok = any(w in got for w in wants)
-    elif kind == "starts_with":
-        ok = any(got.startswith(w) for w in wants)
+    if kind in STRING_MATCHES:
+        ok = string_match(kind, got, wants)
     elif kind == "regex":
         flags = re.IGNORECASE if how.ignore_case else 0
         pattern = case.extra["pattern"]

@@ -15,12 +15,12 @@ from typing import Any, TypeVar, overload
 
 from ..backends.base import Backend, BackendError, GenerateRequest, LoglikelihoodRequest, RequestError
 from ..scale import Scale
-from .framing import FORMATS, Framed, Shot, check_format, frame, frame_messages
+from .framing import FORMATS, Framed, Layout, Shot, check_format, frame, frame_messages
 
 T = TypeVar("T")
 Observer = Callable[[str, Sequence[Any], Sequence[Any]], None]  # (kind, requests, answers)
 
-__all__ = ["FORMATS", "Choice", "Model", "Shot"]
+__all__ = ["FORMATS", "Choice", "Layout", "Model", "Shot"]
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,11 @@ class Model:
 
     # -- prompts -----------------------------------------------------------------------------
     def frame(self, prompt: str, format: str | None = None, *, shots: Sequence[Shot] = (),
-              system: str | None = None, prefix: str | None = None) -> Framed:
-        """`prompt` in a framing (`raw`, `qa`, `t5`, `instruct`), after its few-shot examples."""
+              system: str | None = None, prefix: str | None = None, layout: Layout | None = None) -> Framed:
+        """`prompt` in a framing (`raw`, `qa`, `t5`, `instruct`), after its few-shot examples,
+        joined as `layout` says (default: a blank line between examples, a space before an answer)."""
         render = self.backend.render_chat if self.backend.supports_chat() else None
-        return frame(prompt, format, shots=shots, system=system, prefix=prefix, render_chat=render)
+        return frame(prompt, format, shots=shots, system=system, prefix=prefix, render_chat=render, layout=layout)
 
     def format_prompt(self, prompt: str, format: str | None) -> str:
         """The text a framing sends (for scoring); `instruct` is templated when the model has a template."""
@@ -100,21 +101,21 @@ class Model:
     # -- generation --------------------------------------------------------------------------
     @overload
     def generate(self, prompts: str, *, max_new_tokens: int = ..., stop: Any = ..., format: str | None = ...,
-                 shots: Sequence[Shot | tuple[str, str]] = ...) -> str: ...
+                 shots: Sequence[Shot | tuple[str, str]] = ..., layout: Layout | None = ...) -> str: ...
     @overload
     def generate(self, prompts: Sequence[str], *, max_new_tokens: int = ..., stop: Any = ..., format: str | None = ...,
-                 shots: Sequence[Shot | tuple[str, str]] = ...) -> list[str]: ...
+                 shots: Sequence[Shot | tuple[str, str]] = ..., layout: Layout | None = ...) -> list[str]: ...
 
-    def generate(self, prompts, *, max_new_tokens=32, stop=None, format=None, shots=()):
+    def generate(self, prompts, *, max_new_tokens=32, stop=None, format=None, shots=(), layout=None):
         """Greedy continuation(s). `stop` cuts at the first stop string; by default the framing's
         own stops apply (`qa` and `t5` stop at a newline). `shots`: (prompt, answer) examples shown
-        first, in the same framing."""
+        first, in the same framing, joined as `layout` says (`Layout`: separators)."""
         check_format(format)
         single = isinstance(prompts, str)
         examples = tuple(s if isinstance(s, Shot) else Shot(*s) for s in shots)
         requests = []
         for prompt in [prompts] if single else list(prompts):
-            framed = self.frame(prompt, format, shots=examples)
+            framed = self.frame(prompt, format, shots=examples, layout=layout)
             stops = framed.stop if stop is None else (stop,) if isinstance(stop, str) else tuple(stop)
             requests.append(GenerateRequest(framed.text, max_new_tokens, stops, framed.messages))
         out = self.complete(requests)

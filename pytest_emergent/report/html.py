@@ -38,7 +38,7 @@ vertical-align:top}th{background:#f6f8fa}td.cap{font-family:ui-monospace,monospa
 .s-expected-fail{background:#fff8c5}.s-skip{background:#f6f8fa;color:#57606a}.s-error{background:#ffb8b0}
 .chg{display:inline-block;margin-left:4px;padding:0 5px;border-radius:8px;font-size:11px;color:#fff}
 .lit-up{background:#1a7f37}.regressed{background:#cf222e}.dropped{background:#bc4c00}
-.within-noise{background:#6e7781}.redefined{background:#8250df}td a{color:inherit;text-decoration:none}
+.within-noise{background:#6e7781}.redefined{background:#8250df}td a{color:inherit;text-decoration:none}small.levels{color:#57606a}
 .plots{display:grid;grid-template-columns:repeat(auto-fill,minmax(400px,1fr));gap:14px}
 figure{margin:0;border:1px solid #d0d7de;border-radius:6px;padding:8px}figcaption{font-family:ui-monospace,monospace;
 font-size:12px;margin-bottom:4px;overflow-wrap:anywhere}.legend span{margin-right:12px;font-size:12px}
@@ -46,6 +46,16 @@ font-size:12px;margin-bottom:4px;overflow-wrap:anywhere}.legend span{margin-righ
 svg text{font:11px system-ui,sans-serif;fill:#57606a}
 table.forecast td{font-size:13px}.inversion{color:#9a6700;font-weight:600}ol.order li{margin:2px 0}
 """
+
+
+def _levels(result: dict[str, Any]) -> str:
+    """The task's chance and majority-class levels under its score, so a score at the level of
+    always giving the most common answer is not read as skill."""
+    levels = result.get("levels")
+    if not isinstance(levels, dict):
+        return ""
+    shown = [f"{name} {levels[name]:.2g}" for name in ("chance", "majority") if isinstance(levels.get(name), (int, float))]
+    return f'<br><small class="levels">{escape(" · ".join(shown))}</small>' if shown else ""
 
 
 def _cell(result: dict[str, Any] | None) -> str:
@@ -60,7 +70,7 @@ def _cell(result: dict[str, Any] | None) -> str:
     score = words.score(result)
     link = f'#{anchor(result["capability"], result["model"])}'
     return (f'<td class="s-{escape(result["status"])}" title="{escape(tip + ("; " + extra if extra else ""))}">'
-            f'<a href="{link}">{escape(result["status"])}{" " + escape(score) if score else ""}</a>{badge}</td>')
+            f'<a href="{link}">{escape(result["status"])}{" " + escape(score) if score else ""}</a>{badge}{_levels(result)}</td>')
 
 
 def _matrix(document: dict[str, Any]) -> str:

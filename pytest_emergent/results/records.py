@@ -99,11 +99,12 @@ class Result:
     cases: tuple[CaseRecord, ...] = ()
     chance: float | None = None  # with tau: the threshold is relative to chance (chance + tau·(1 − chance))
     tau: float | None = None
+    levels: dict[str, float] | None = None  # {chance, majority}: what guessing and the most common answer score
 
     def to_dict(self) -> dict[str, Any]:
         out = {f: getattr(self, f) for f in ("capability", "nodeid", "model", "score", "threshold", "metrics",
                                               "declared", "reason", "duration", "n", "stderr", "fingerprint", "chance",
-                                              "tau")}
+                                              "tau", "levels")}
         out["status"] = self.status.value
         out["interval"] = None if self.interval is None else list(self.interval)
         out["cases"] = [c.to_dict() for c in self.cases]
@@ -121,4 +122,5 @@ class Result:
             stderr=data.get("stderr"), fingerprint=data.get("fingerprint"),
             cases=tuple(CaseRecord.from_dict(c) for c in data.get("cases") or ()),
             chance=data.get("chance"), tau=data.get("tau"),
+            levels=dict(data["levels"]) if isinstance(data.get("levels"), dict) else None,
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_emergent import Choice, Model, Scale
+from pytest_emergent import Choice, Layout, Model, Scale, Shot
 from pytest_emergent.backends import Backend, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
 
 
@@ -49,6 +49,16 @@ def test_qa_framing_wraps_the_prompt_and_stops_at_a_newline():
     model.generate("What is 2 + 3?", format="qa")
     (request,) = backend.calls[0]
     assert request.prompt == "Q: What is 2 + 3?\nA:" and request.stop == ("\n",)
+
+
+def test_few_shot_generation_sends_the_text_the_framing_produces_in_the_layout_asked():
+    model, backend = make()
+    shots = [("What is 1 + 1?", "2")]
+    model.generate("What is 2 + 3?", format="qa", shots=shots)
+    model.generate("What is 2 + 3?", format="qa", shots=shots, layout=Layout(shot_separator="\n"))
+    sent = [calls[0].prompt for calls in backend.calls]
+    assert sent == ["Q: What is 1 + 1?\nA: 2\n\nQ: What is 2 + 3?\nA:", "Q: What is 1 + 1?\nA: 2\nQ: What is 2 + 3?\nA:"]
+    assert sent[0] == model.frame("What is 2 + 3?", "qa", shots=[Shot(*shots[0])]).text
 
 
 def test_instruct_framing_is_a_chat_turn_when_the_model_has_a_template():

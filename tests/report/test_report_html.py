@@ -78,3 +78,14 @@ def test_no_plot_without_a_known_scale(tmp_path):
     assert "No result with a known scale to plot." in html
     write_html(tmp_path / "a" / "r.html", [])
     assert (tmp_path / "a" / "r.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_tasks_chance_and_majority_levels_stand_beside_its_score():
+    model = header("m", "f", 1e9)
+    run = make_run([model], {("nav", "m"): ("early-pass", 0.6), ("plain", "m"): ("pass", 1.0)})
+    run["results"][0]["levels"] = {"chance": 0.5, "majority": 0.6}
+    matrix = render_html([run])
+    matrix = matrix[matrix.index('<table class="matrix">'):]
+    nav, plain = re.findall(r'<td class="s-[^"]+"[^>]*>(.*?)</td>', matrix)
+    assert nav.startswith("<a href=\"#r-") and ">early-pass 0.6</a>" in nav and '<small class="levels">chance 0.5 · majority 0.6</small>' in nav
+    assert "levels" not in plain  # a result without levels (a Python test) shows none

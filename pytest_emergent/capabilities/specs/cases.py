@@ -1,5 +1,6 @@
-"""Where cases come from: inline `examples`, `data` files (JSONL, CSV, BIG-bench task.json) and
-`generate` (Hypothesis strategies); and which other cases each one is shown as few-shot examples.
+"""Where cases come from: inline `examples`, `data` files (JSONL, CSV, BIG-bench task.json,
+BIG-Bench Hard prompt files) and `generate` (Hypothesis strategies); the fixed few-shot exemplars
+of `shots_from`; and which other cases each one is shown as few-shot examples otherwise.
 
 Every source gives plain dicts of template variables, in a fixed order, so the same cases reach
 every model on every run.
@@ -10,14 +11,26 @@ from __future__ import annotations
 import csv
 import json
 import random
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ...checks.types import Check
 from .strategies import build_generator
 
 BIGBENCH_CHECKS = {"multiple_choice_grade": "choice", "exact_str_match": "exact"}
+
+
+def computes(metric: str | None, check: Check) -> bool:
+    """Whether `check` computes the task file's `metric` itself: exact_str_match is a case-sensitive
+    exact match, multiple_choice_grade the option of highest (not per-token) log-likelihood."""
+    if metric == "exact_str_match":
+        return check.type == "exact" and not check.normalize.ignore_case
+    if metric == "multiple_choice_grade":
+        return check.type == "choice" and not check.options.get("length_normalize", False)
+    return False
 
 
 class CaseProblem(ValueError):
@@ -50,12 +63,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def from_examples(examples: Any) -> CaseSource:
+def from_examples(examples: Any, field: str = "examples") -> CaseSource:
     if not isinstance(examples, list) or not examples:
-        raise CaseProblem("examples", "expected a non-empty list of maps of template variables")
+        raise CaseProblem(field, "expected a non-empty list of maps of template variables")
     for i, example in enumerate(examples):
         if not isinstance(example, dict):
-            raise CaseProblem("examples", f"item {i}: expected a map of template variables, got {example!r}")
+            raise CaseProblem(field, f"item {i}: expected a map of template variables, got {example!r}")
     lines = tuple(getattr(examples, "lines", [None] * len(examples)))
     return CaseSource(tuple(_plain(e) for e in examples), lines=lines)
 
@@ -130,14 +143,43 @@ def from_bigbench(task: dict[str, Any], path: Path) -> CaseSource:
                       input_prefix=task.get("example_input_prefix"), output_prefix=task.get("example_output_prefix"))
 
 
-def from_data(data: Any, base: Path) -> CaseSource:
+_CANARY_RULE = "\n-----\n"  # BIG-Bench Hard prompt files open with a canary line and this rule
+_FINAL_ANSWER = re.compile(r"So the answer is (.+?)\.?\s*\Z", re.S)
+
+
+def from_prompt_file(text: str, name: str, field: str = "data") -> CaseSource:
+    """A BIG-Bench Hard prompt file (cot-prompts/<task>.txt): the task's description, then its
+    exemplars as `Q: …\nA: …` blocks a blank line apart. Each exemplar gives `input`, `target`
+    (the final answer: what follows "So the answer is", else the whole answer) and `reasoning`
+    (the whole answer, its chain of thought); the description becomes the default `prefix`."""
+    head, rule, rest = text.partition(_CANARY_RULE)
+    body = (rest if rule and "\n" not in head.strip() else text).strip("\n")
+    blocks = re.split(r"\n\n(?=Q: )", body)
+    description = None if blocks[0].startswith("Q: ") else blocks.pop(0).strip()
+    cases = []
+    for k, block in enumerate(blocks):
+        question, cue, answer = block.removeprefix("Q: ").partition("\nA: ")
+        if not block.startswith("Q: ") or not cue:
+            raise CaseProblem(field, f"{name}: exemplar {k}: expected 'Q: question' then a line 'A: answer'")
+        final = _FINAL_ANSWER.search(answer)
+        cases.append({"input": question, "target": (final.group(1) if final else answer).strip(), "reasoning": answer})
+    if not cases:
+        raise CaseProblem(field, f"{name}: no 'Q: …' / 'A: …' exemplar found")
+    return CaseSource(tuple(cases), prefix=description or None)
+
+
+def from_data(data: Any, base: Path, field: str = "data") -> CaseSource:
+    """Cases from a file; `field` is the spec field that names it (data, or shots_from)."""
     if not isinstance(data, str) or not data:
-        raise CaseProblem("data", "expected a path (relative to the spec file) of a .jsonl, .csv or task .json file")
+        raise CaseProblem(field, "expected a path (relative to the spec file) of a .jsonl, .csv, task .json "
+                                 "or BIG-Bench Hard prompt .txt file")
     path = (base / data).resolve()
     if not path.is_file():
-        raise CaseProblem("data", f"data file {data} not found (looked at {path})")
+        raise CaseProblem(field, f"{'data file' if field == 'data' else 'file'} {data} not found (looked at {path})")
     suffix = path.suffix.lower()
     try:
+        if suffix == ".txt":
+            return from_prompt_file(path.read_text(encoding="utf-8"), data, field)
         if suffix == ".jsonl":
             rows = _read_jsonl(path)
         elif suffix == ".csv":
@@ -147,15 +189,25 @@ def from_data(data: Any, base: Path) -> CaseSource:
             if isinstance(task, dict) and "examples" in task:
                 return from_bigbench(task, path)
             if not isinstance(task, list):
-                raise CaseProblem("data", f"{data}: expected a BIG-bench task (an object with 'examples') or a list")
+                raise CaseProblem(field, f"{data}: expected a BIG-bench task (an object with 'examples') or a list")
             rows = task
         else:
-            raise CaseProblem("data", f"{data}: unknown kind of file; expected .jsonl, .csv or .json")
+            raise CaseProblem(field, f"{data}: unknown kind of file; expected .jsonl, .csv, .json or .txt")
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CaseProblem("data", f"{data}: cannot read: {exc}") from None
+        raise CaseProblem(field, f"{data}: cannot read: {exc}") from None
+    except CaseProblem as exc:  # a reader's problem, at the field that named the file
+        raise CaseProblem(field, str(exc)) from None
     if not rows or not all(isinstance(r, dict) for r in rows):
-        raise CaseProblem("data", f"{data}: expected at least one row, each a map of template variables")
+        raise CaseProblem(field, f"{data}: expected at least one row, each a map of template variables")
     return CaseSource(tuple(rows))
+
+
+def read_exemplars(value: Any, base: Path) -> CaseSource:
+    """`shots_from`: fixed few-shot exemplars, inline (a list of maps of template variables) or
+    from a file (any `data` kind), shown in their order and never scored."""
+    if isinstance(value, list):
+        return from_examples(value, "shots_from")
+    return from_data(value, base, "shots_from")
 
 
 def choose_shots(prompts: list[str], shots: int, seed: int, key: str) -> tuple[tuple[int, ...], ...]:

@@ -77,13 +77,15 @@ class SpecItem(pytest.Item):
         for name in sorted({k for g in grades for k in g.metrics}):
             values = [g.metrics[name] for g in grades if name in g.metrics]
             metrics[name] = sum(values) / len(values)
-        if self.spec.metric_name:
-            metrics[self.spec.metric_name] = score
+        for name in self.spec.score_names():
+            metrics[name] = score
         modes = sorted({g.isolation for g in grades if g.isolation})
         if modes:  # the sandbox modes the model's code ran under
             metrics["isolation"] = ", ".join(modes)
         sheet.score, sheet.threshold = score, self.spec.threshold
         sheet.chance, sheet.tau = self.spec.chance, self.spec.tau
+        levels = self.spec.levels.get(self.format)
+        sheet.levels = None if levels is None else dict(levels)
         sheet.metrics.update(metrics)
         if score < self.spec.threshold:
             raise SpecCasesFailed(self._failure_message(records, passed))
@@ -116,7 +118,7 @@ class SpecItem(pytest.Item):
         """This item's part of its model's batched plan, instead of the whole plan for the item
         that happened to run it first and nothing for the others."""
         plan = self.config.stash[STATE_KEY].plans.get(self.model_name)
-        if plan is None:
+        if plan is None or not plan.queries:  # no plan, or one that failed: the time stays where it was spent
             return duration
         return max(0.0, duration - self.planned_seconds) + plan.share(self.nodeid)
 
@@ -169,5 +171,5 @@ def plan_for(item: SpecItem) -> ModelPlan:
         finally:
             model.observer = observer
         state.plans[name] = plan
-        item.planned_seconds = time.perf_counter() - started
+        item.planned_seconds = plan.seconds = time.perf_counter() - started
     return state.plans[name]

@@ -45,6 +45,7 @@ class ModelPlan:
     error: str | None = None  # the whole plan failed (the model could not load): every item errors
     judge_errors: dict[str, str] = field(default_factory=dict)
     stats: PlanStats = field(default_factory=PlanStats)
+    seconds: float = 0.0  # the wall time of making the whole plan (framing, asking, judging): its items share it
 
     def failure(self, query: Query, reply: Any = None) -> str | None:
         """Why one case could not be asked (its first failed request), or None."""
@@ -61,11 +62,16 @@ class ModelPlan:
                          reply if isinstance(reply, str) else None)
                 for q, reply in zip(self.queries[key], replies)]
 
+    def _requests(self, key: str) -> int:
+        """How many requests an item made: its own, and its answers sent to a judge."""
+        judged = sum(reply is not None for reply in self.judged.get(key, ()))
+        return sum(len(q.requests()) for q in self.queries.get(key, ())) + judged
+
     def share(self, key: str) -> float:
-        """The seconds of the plan spent on this item's requests (its part of the batched work)."""
-        total = sum(len(q.requests()) for qs in self.queries.values() for q in qs)
-        mine = sum(len(q.requests()) for q in self.queries.get(key, ()))
-        return self.stats.seconds * mine / total if total else 0.0
+        """This item's part of the plan's time, in proportion to its requests: the items' shares add
+        up to the whole plan, so the reported durations add up to the time the run took."""
+        total = sum(self._requests(k) for k in self.queries)
+        return self.seconds * self._requests(key) / total if total else 0.0
 
 
 def ask(model: Model, requests: list[Any], stats: PlanStats) -> dict[Any, Any]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ...backends.base import GenerateRequest, LoglikelihoodRequest
 from ...checks.types import generates
-from ...models.framing import Shot, join_answer
+from ...models.framing import Layout
 from ...models.model import Model
 from .entry import Spec
 
@@ -29,9 +29,9 @@ class Query:
         return tuple(r for r in (self.generate, self.target, *self.choices) if r is not None)
 
 
-def _continuation(context: str, answer: str) -> str:
-    """The answer as scored after the context: with the space the framing would put between them."""
-    return join_answer(context, answer)[len(context):]
+def _continuation(layout: Layout, context: str, answer: str) -> str:
+    """The answer as scored after the context: with the separator a shot puts between them."""
+    return layout.answer(context, answer)[len(context):]
 
 
 def queries(model: Model, spec: Spec, format: str) -> list[Query]:
@@ -40,16 +40,17 @@ def queries(model: Model, spec: Spec, format: str) -> list[Query]:
     kind = spec.check.type
     out = []
     for index, case in enumerate(cases):
-        shots = [Shot(cases[j].prompt, cases[j].target) for j in spec.shot_indices[index]]
-        framed = model.frame(case.prompt, format, shots=shots, system=spec.system, prefix=spec.prefix)
+        framed = model.frame(case.prompt, format, shots=spec.shots_for(format, index), system=spec.system,
+                             prefix=spec.prefix, layout=spec.layout)
         generate = None
         if generates(kind):
-            stop = spec.stop if spec.stop is not None else framed.stop
-            generate = GenerateRequest(framed.text, spec.max_new_tokens, tuple(stop), framed.messages)
+            stop = spec.stop.get(format)
+            generate = GenerateRequest(framed.text, spec.max_new_tokens, framed.stop if stop is None else stop,
+                                       framed.messages)
         target = None
         if case.expected and kind != "choice":
-            target = LoglikelihoodRequest(framed.text, _continuation(framed.text, case.expected[0]))
-        choices = tuple(LoglikelihoodRequest(framed.text, _continuation(framed.text, c)) for c in case.choices) \
-            if kind == "choice" else ()
+            target = LoglikelihoodRequest(framed.text, _continuation(spec.layout, framed.text, case.expected[0]))
+        choices = tuple(LoglikelihoodRequest(framed.text, _continuation(spec.layout, framed.text, c))
+                        for c in case.choices) if kind == "choice" else ()
         out.append(Query(framed.text, generate, target, choices))
     return out

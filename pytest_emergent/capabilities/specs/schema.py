@@ -11,6 +11,7 @@ from typing import Any
 
 from ...checks.types import CHECK_OPTIONS, CHECKS
 from ...models.framing import FORMATS
+from .layout import LAYOUT_FIELDS
 from .strategies import STRATEGIES
 
 SCALE_DIMENSIONS = ("params", "tokens", "compute", "step")
@@ -19,6 +20,8 @@ SCALE_DIMENSIONS = ("params", "tokens", "compute", "step")
 _TEMPLATE = {"type": "string"}
 _PER_FORMAT = {"type": "object", "propertyNames": {"enum": [*FORMATS, "default"]}}
 _SCALE_VALUE = {"type": ["string", "number"]}
+_CHOICES = {"anyOf": [{"type": "array", "items": _TEMPLATE}, _TEMPLATE]}
+_STOPS = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}}]}
 
 ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
     "id": ({"type": "string", "pattern": r"^[A-Za-z0-9_][A-Za-z0-9_./:-]*$"}, "capability id, unique in the file"),
@@ -42,13 +45,17 @@ ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
                  "cases drawn from Hypothesis strategies, one per variable"),
     "count": ({"type": "integer", "minimum": 1}, "number of generated cases (or the first N of examples/data)"),
     "seed": ({"type": "integer"}, "seed of generation and of the choice of few-shot examples"),
-    "shots": ({"type": "integer", "minimum": 0}, "few-shot examples drawn from the other cases"),
+    "shots": ({"type": "integer", "minimum": 0},
+              "few-shot examples drawn from the other cases; with shots_from, how many of its exemplars (default all)"),
+    "shots_from": ({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "object"}, "minItems": 1}]},
+                   "fixed few-shot exemplars, in order, never scored: inline maps of template variables, or a file "
+                   "(.jsonl, .csv, .json, or a BIG-Bench Hard prompt .txt whose description is the default prefix)"),
     "expected": ({"anyOf": [_TEMPLATE, {"type": "array", "items": _TEMPLATE},
                             {**_PER_FORMAT, "additionalProperties": {"anyOf": [_TEMPLATE, {"type": "array"}]}}]},
                  "expected answer template(s); any of a list counts"),
-    "choices": ({"anyOf": [{"type": "array", "items": _TEMPLATE},
-                           {**_PER_FORMAT, "additionalProperties": {"type": "array", "items": _TEMPLATE}}]},
-                "options of the choice check (templates), or one list per format"),
+    "choices": ({"anyOf": [_CHOICES, {**_PER_FORMAT, "additionalProperties": _CHOICES}]},
+                "options of the choice check: a list of templates (one rendering empty is no option), or one "
+                "template of the case (its lines, or the list '{{ expression }}' gives); or one per format"),
     "check": ({"anyOf": [{"enum": list(CHECKS)}, {"$ref": "#/$defs/check"}]}, "how an answer is graded"),
     "normalize": ({"$ref": "#/$defs/normalize"}, "how text is made comparable"),
     "threshold": ({"anyOf": [{"type": "number", "minimum": 0, "maximum": 1},
@@ -58,8 +65,11 @@ ENTRY_FIELDS: dict[str, tuple[dict[str, Any], str]] = {
                   "pass rate at which the capability passes (default 1), or {tau, chance}: chance + tau·(1 − chance), "
                   "chance defaulting to 1/choices for the choice check, else 0"),
     "max_new_tokens": ({"type": "integer", "minimum": 1}, "generation budget (default 32)"),
-    "stop": ({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
-             "stop strings (default: a newline for qa and t5)"),
+    "stop": ({"anyOf": [_STOPS, {**_PER_FORMAT, "additionalProperties": _STOPS}]},
+             "stop strings, or one list per format (default: a newline for qa and t5)"),
+    "layout": ({"type": "object", "additionalProperties": False,
+                "properties": {k: {"type": "string", "description": v} for k, v in LAYOUT_FIELDS.items()}},
+               "separators of the few-shot prompt: shot_separator, answer_separator, prefix_separator"),
 }
 REQUIRED = ("id", "description")
 

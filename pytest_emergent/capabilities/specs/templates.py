@@ -7,11 +7,12 @@ turns a misspelt variable into an error instead of an empty string.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 
@@ -31,9 +32,19 @@ def _scramble(word: Any) -> str:
     return "".join(letters)
 
 
+def _findall(text: Any, pattern: str) -> list[str]:
+    """Every match of `pattern` in `text`, `^` and `$` at each line (the group when it has one):
+    how a case's options are read out of its input, as `{{ input | findall("^\\([A-Z]\\)") }}`."""
+    try:
+        return [m if isinstance(m, str) else m[0] for m in re.findall(pattern, str(text), re.MULTILINE)]
+    except re.error as exc:
+        raise TemplateError(f"findall: bad pattern {pattern!r}: {exc}") from None
+
+
 def _environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     env.filters["scramble"] = _scramble
+    env.filters["findall"] = _findall
     return env
 
 
@@ -49,6 +60,27 @@ def compile_template(source: str) -> Any:
         line = getattr(exc, "lineno", None)
         where = f" (template line {line})" if line and "\n" in source else ""
         raise TemplateProblem(f"template error{where}: {exc}") from None
+
+
+_ONE_EXPRESSION = re.compile(r"\A\{\{(?P<expression>(?:(?!\}\}|\{\{).)*)\}\}\Z", re.S)
+
+
+def evaluate(source: str, variables: Mapping[str, Any]) -> Any:
+    """A template that is one `{{ expression }}` gives the expression's value itself (a list stays
+    a list); any other template gives its rendered text."""
+    match = _ONE_EXPRESSION.match(source.strip())
+    if match is None:
+        return render(source, variables)
+    compile_template(source)  # syntax errors reported as for any template
+    try:
+        value = _ENV.compile_expression(match["expression"], undefined_to_none=False)(**variables)
+        if isinstance(value, Undefined):
+            str(value)  # raises: the name is undefined, or the sandbox refused it
+        return value
+    except TemplateError as exc:
+        raise TemplateProblem(f"template error: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - as render: any failure of the expression is the template's
+        raise TemplateProblem(f"template error: {type(exc).__name__}: {exc}") from None
 
 
 def render(source: str, variables: Mapping[str, Any]) -> str:

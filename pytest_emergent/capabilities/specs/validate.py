@@ -15,8 +15,10 @@ from ...checks.types import CHECK_OPTIONS, CHECKS, NEEDS_EXPECTED, Case, Check, 
 from ...hints import did_you_mean
 from ...models.framing import FORMATS
 from ...scale import ScaleError, ScaleRequirement, build_requirement
-from .cases import BIGBENCH_CHECKS, CaseProblem, CaseSource, from_data, from_examples, from_generate
+from .cases import BIGBENCH_CHECKS, CaseProblem, CaseSource, from_data, from_examples, from_generate, read_exemplars
 from .entry import Spec
+from .layout import FieldProblem, read_layout, read_stop
+from .levels import levels
 from .render import RenderProblem, render_entry
 from .schema import ENTRY_FIELDS, NORMALIZE_OPTIONS, REQUIRED, SCALE_DIMENSIONS
 from .strategies import StrategyProblem
@@ -208,26 +210,30 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     threshold, chance, tau = part(lambda: _threshold(e), (1.0, None, None))
     shots = part(lambda: _whole(e, "shots", 0, 0), 0)
     max_new = part(lambda: _whole(e, "max_new_tokens", 32, 1), 32)
-    stop = part(lambda: _stop(e))
+    stop = part(lambda: _read(e, read_stop, e.raw.get("stop"), formats), {})
+    layout = part(lambda: _read(e, read_layout, e.raw.get("layout")))
     for name in ("t5_prefix", "prefix", "system"):
         part(lambda name=name: e.get(name, "string", None))
     seed = part(lambda: e.get("seed", "integer", 0), 0)
+    exemplars = part(lambda: _exemplars(e, base)) if "shots_from" in raw else None
     if problems:
         raise problems[0] if len(problems) == 1 else SpecFileError(sorted(problems, key=lambda p: p.line or 0))
     try:
-        rendered, shot_indices = render_entry(raw, source, formats, check, seed)
+        rendered = render_entry(raw, source, formats, check, seed, exemplars)
     except RenderProblem as exc:
         case_line = source.lines[exc.case] if exc.case is not None and exc.case < len(source.lines) else None
         e.fail(exc.field, str(exc), line=case_line)
     if tau is not None and chance is None:
-        chance = _chance_of_cases(check, rendered)
+        chance = _chance_of_cases(check, rendered.cases)
         threshold = chance + tau * (1 - chance)
     return Spec(
         id=raw["id"], description=raw["description"].strip(), file=file, line=line_of(raw),
         scale=scale, traits=tuple(traits), formats=tuple(formats), check=check, threshold=float(threshold),
         shots=shots, max_new_tokens=max_new,
-        stop=None if stop is None else ((stop,) if isinstance(stop, str) else tuple(stop)),
-        system=raw.get("system"), prefix=raw.get("prefix", source.prefix), metric_name=source.metric, rendered=rendered, shot_indices=shot_indices,
+        stop=stop, layout=layout,
+        system=raw.get("system"), prefix=raw.get("prefix", source.prefix or (exemplars and exemplars.prefix)),
+        metric_name=source.metric, rendered=rendered.cases, shot_indices=rendered.shot_indices,
+        exemplars=rendered.exemplars, levels={f: levels(check, cases) for f, cases in rendered.cases.items()},
         prerequisites=tuple(prerequisites), chance=chance, tau=tau,
     )
 
@@ -304,11 +310,19 @@ def _whole(e: _Entry, name: str, default: int, least: int) -> int:
     return value
 
 
-def _stop(e: _Entry) -> str | list[str] | None:
-    stop = e.get("stop", ("string", "list"), None)
-    if isinstance(stop, list) and not all(isinstance(s, str) and s for s in stop):
-        e.fail("stop", "expected a list of non-empty strings")
-    return stop
+def _exemplars(e: _Entry, base: Path) -> CaseSource:
+    try:
+        return read_exemplars(e.raw["shots_from"], base)
+    except CaseProblem as exc:
+        e.fail(exc.field, str(exc))
+
+
+def _read(e: _Entry, reader: Any, *args: Any) -> Any:
+    """A field read by a helper module, its problem reported at the field."""
+    try:
+        return reader(*args)
+    except FieldProblem as exc:
+        e.fail(exc.field, str(exc))
 
 
 def load_specs(path: Path, shown: str, tiers: Mapping[str, ScaleRequirement] | None = None) -> list[Spec]:

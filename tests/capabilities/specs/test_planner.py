@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fakes import ScriptedBackend
 
 from pytest_emergent.backends.base import GenerateRequest, RequestError
@@ -69,10 +70,30 @@ def test_a_failed_request_errors_only_the_cases_that_asked_it(tmp_path):
 
 def test_the_plans_time_is_shared_by_the_items_in_proportion_to_their_requests(tmp_path):
     plan = plan_model(Model("m", ScriptedBackend(), Scale(params=1e6)), work_of(specs(tmp_path)))
-    plan.stats.seconds = 10.0
+    plan.seconds = 10.0
     shares = {key: plan.share(key) for key in plan.queries}
     assert abs(sum(shares.values()) - 10.0) < 1e-9
     assert shares["add-qa"] > shares["colour-raw"] > 0
+
+
+def test_an_items_answers_sent_to_a_judge_count_in_its_share_of_the_time(tmp_path):
+    found = specs(tmp_path, """
+- id: plain
+  description: generated
+  prompt: "Say {{ t }}"
+  examples: [{t: a, expected: a}]
+  check: exact
+- id: judged
+  description: judged
+  prompt: "Say {{ t }}"
+  examples: [{t: b}]
+  check: {type: judge, model: grader, rubric: "clear"}
+""")
+    plan = plan_model(Model("m", ScriptedBackend(reply=lambda p: "x"), Scale(params=1e6)), work_of(found))
+    run_judges(plan, work_of(found), lambda name: Model(name, ScriptedBackend(reply=lambda p: "9"), Scale(params=1e6)))
+    plan.seconds = 3.0
+    # plain: a generation and a target scoring; judged: a generation and one answer judged
+    assert plan.share("plain-raw") == pytest.approx(1.5) and plan.share("judged-raw") == pytest.approx(1.5)
 
 
 def test_judged_answers_go_to_the_judge_in_one_call_and_a_failed_answer_is_not_judged(tmp_path):

@@ -39,3 +39,15 @@ def test_few_shot_examples_are_fixed_and_never_the_case_itself():
     assert shots == choose_shots(prompts, 3, seed=1, key="id")
     for i, picked in enumerate(shots):
         assert len(picked) == 3 and i not in picked and all(prompts[j] != prompts[i] for j in picked)
+
+
+def test_the_json_schema_knows_the_fields_that_reproduce_a_benchmarks_prompt():
+    jsonschema = pytest.importorskip("jsonschema")
+    validator = jsonschema.Draft202012Validator(json_schema())
+    entry = {"id": "x", "description": "d", "data": "t.json", "shots_from": "p.txt",
+             "layout": {"shot_separator": "\n\n", "answer_separator": " "}, "stop": {"qa": "\n", "raw": ["Q:"]},
+             "choices": '{{ input | findall("^\\([A-Z]\\)") }}'}
+    assert validator.is_valid([entry])
+    assert validator.is_valid([{**entry, "shots_from": [{"input": "a", "target": "b"}]}])
+    assert not validator.is_valid([{**entry, "layout": {"shot_separater": "\n"}}])
+    assert not validator.is_valid([{**entry, "stop": {"row": "\n"}}])

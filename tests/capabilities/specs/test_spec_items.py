@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-BBH = Path(__file__).resolve().parents[4] / "shared" / "data" / "bbh"
+BBH = Path(__file__).resolve().parents[3] / "capability_specs" / "data" / "bbh"
 
 STATUSES = """
 - id: st/pass-at-scale
@@ -144,8 +144,8 @@ def test_generated_cases_are_the_same_on_every_run(pytester, models_file, spec_f
     assert first["results"][0]["metrics"]["cases"] == 12
 
 
-@pytest.mark.skipif(not (BBH / "boolean_expressions.json").is_file(), reason="BBH task files are not present")
-def test_a_real_big_bench_task_file_runs_as_a_spec_with_its_own_metric(pytester, models_file, spec_file):
+def test_a_real_big_bench_task_file_runs_as_a_spec_with_its_own_metric_only_where_computed(pytester, models_file,
+                                                                                          spec_file):
     models_file(("tiny", "135M", []))
     spec_file("bbh", f"""
 - id: bbh/boolean-expressions
@@ -156,13 +156,23 @@ def test_a_real_big_bench_task_file_runs_as_a_spec_with_its_own_metric(pytester,
   shots: 2
   max_new_tokens: 3
   threshold: 0
+- id: bbh/boolean-expressions-contains
+  description: the same task graded by another check
+  requires_scale: 100M
+  data: {BBH / "boolean_expressions.json"}
+  count: 6
+  check: contains
+  max_new_tokens: 3
+  threshold: 0
 """)
     result, document = run_json(pytester, "-v")
-    result.assert_outcomes(passed=1)
-    entry = document["results"][0]
+    result.assert_outcomes(passed=2)
+    entry, other = sorted(document["results"], key=lambda r: r["capability"])
     assert entry["capability"] == "bbh/boolean-expressions"
-    assert entry["metrics"]["cases"] == 6 and "exact_str_match" in entry["metrics"]
-    assert entry["metrics"]["exact_str_match"] == entry["score"]
+    assert entry["metrics"]["cases"] == 6 and entry["metrics"]["exact_str_match"] == entry["score"]
+    assert entry["metrics"]["exact_pass_rate"] == entry["score"]
+    assert other["metrics"]["contains_pass_rate"] == other["score"]
+    assert "exact_str_match" not in other["metrics"]  # the task file's name, but not what was computed
 
 
 def test_hostile_code_in_a_spec_ends_as_failed_cases_and_the_run_goes_on(pytester, models_file, spec_file, tmp_path):
