@@ -116,7 +116,7 @@ def _ci_run(args: argparse.Namespace) -> int:
     from .integrations.ci_run import CiRequest, run
 
     request = CiRequest(checkpoint=args.checkpoint, revision=args.revision, step=args.step, family=args.family,
-                        name=args.name, params=args.params, models_file=args.models_file,
+                        names=tuple(n for text in args.name for n in lines(text)), params=args.params, models_file=args.models_file,
                         tests=tuple(t for text in args.tests for t in lines(text)),
                         pytest_args=tuple(a for text in args.pytest_args for a in lines(text)),
                         baseline=args.baseline, fail_on_missing=args.fail_on_missing in ("true", "1", "yes"),
@@ -172,11 +172,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmd.set_defaults(func=_ci_run)
     for option, text in (("checkpoint", "hub id or path; described as a one-model models file"),
                          ("revision", "hub revision"), ("step", "training step"), ("family", "model family"),
-                         ("name", "model name (with --models-file: which model of it)"),
                          ("params", "model size, e.g. 1.1B (default: counted from the weights)"),
                          ("models-file", "a models file, instead of --checkpoint"),
                          ("baseline", "latest, a run id, or none")):
         cmd.add_argument(f"--{option}", default="", help=text)
+    cmd.add_argument("--name", action="append", default=[], metavar="NAMES",
+                     help="the checkpoint's model name; without --checkpoint, models of the models file or built-in "
+                          "names, one a line (repeatable)")
     cmd.add_argument("--tests", action="append", default=[], metavar="PATHS",
                      help="test paths, one a line (repeatable; default: tests and capability_specs where present)")
     cmd.add_argument("--pytest-args", action="append", default=[], metavar="ARGS",

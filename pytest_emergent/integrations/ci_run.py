@@ -39,7 +39,7 @@ class CiRequest:
     revision: str = ""
     step: str = ""
     family: str = ""
-    name: str = ""
+    names: tuple[str, ...] = ()
     params: str = ""
     models_file: str = ""
     tests: tuple[str, ...] = ()
@@ -56,10 +56,12 @@ def plan(request: CiRequest, cwd: Path) -> SuiteOptions:
     if request.checkpoint.strip():
         if request.models_file.strip():
             raise SuiteError("give either 'checkpoint' (described for you) or 'models-file' with 'name', not both")
-        model = CheckpointModel(request.checkpoint, request.revision, request.step, request.family, request.name,
-                                request.params)
+        if len(request.names) > 1:
+            raise SuiteError("one checkpoint has one name; several names select models of a models file")
+        model = CheckpointModel(request.checkpoint, request.revision, request.step, request.family,
+                                "".join(request.names), request.params)
         models_file: Path | None = reports / MODELS_FILE
-        name: str | None = write_models_file(models_file, model)
+        names = (write_models_file(models_file, model),)
     else:
         given = [k for k in ("revision", "step", "family", "params") if getattr(request, k).strip()
                  and not (k == "revision" and request.revision.strip() == "main")]
@@ -69,9 +71,9 @@ def plan(request: CiRequest, cwd: Path) -> SuiteOptions:
         models_file = cwd / request.models_file if request.models_file.strip() else None
         if models_file is not None and not models_file.is_file():
             raise SuiteError(f"models file {request.models_file} does not exist")
-        name = request.name.strip() or None
+        names = request.names  # none: the models file's models, else the default model
     return SuiteOptions(tests=resolve_tests(request.tests, cwd), reports=reports, models_file=models_file,
-                        model=name, ledger=cwd / request.ledger if request.ledger.strip() else None,
+                        models=names, ledger=cwd / request.ledger if request.ledger.strip() else None,
                         baseline=request.baseline.strip() or None, extra=request.pytest_args)
 
 

@@ -102,7 +102,7 @@ class SuiteOptions:
     tests: tuple[str, ...]
     reports: Path
     models_file: Path | None = None
-    model: str | None = None
+    models: tuple[str, ...] = ()
     ledger: Path | None = None
     baseline: str | None = None
     extra: tuple[str, ...] = ()
@@ -125,8 +125,7 @@ class SuiteOptions:
                 f"--emergent-html={self.reports / 'emergent.html'}", f"--junitxml={self.reports / 'junit.xml'}"]
         if self.models_file:
             args.append(f"--emergent-models-file={self.models_file}")
-        if self.model:
-            args.append(f"--emergent-model={self.model}")
+        args += [f"--emergent-model={name}" for name in self.models]
         args.append(f"--emergent-ledger={self.ledger}" if self.ledger else "--emergent-no-ledger")
         if self.baseline:
             args.append(f"--emergent-baseline={self.baseline}")
