@@ -9,6 +9,7 @@ Outputs for later steps go to `$GITHUB_OUTPUT`, the summary to `$GITHUB_STEP_SUM
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 import sys
@@ -61,7 +62,7 @@ def plan(request: CiRequest, cwd: Path) -> SuiteOptions:
         model = CheckpointModel(request.checkpoint, request.revision, request.step, request.family,
                                 "".join(request.names), request.params)
         models_file: Path | None = reports / MODELS_FILE
-        names = (write_models_file(models_file, model),)
+        names = (write_models_file(models_file, model, cwd),)
     else:
         given = [k for k in ("revision", "step", "family", "params") if getattr(request, k).strip()
                  and not (k == "revision" and request.revision.strip() == "main")]
@@ -94,7 +95,18 @@ def _command(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("<", "&lt;").replace("\n", " ")
+    """Plain text in a Markdown table cell: no row break, no HTML, no emphasis."""
+    text = text.replace("\n", " ").replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
+    return re.sub(r"([*_\[\]`])", r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """Text as a code span in a table cell: a fence longer than any backtick run inside it (a
+    backslash does not escape in a code span; GitHub's tables still need `\\|`)."""
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    body = text.replace("\n", " ").replace("|", "\\|")
+    pad = " " if body.startswith("`") or body.endswith("`") else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def messages(outcome: SuiteOutcome, fail_on_missing: bool) -> tuple[list[str], list[str]]:
@@ -116,7 +128,7 @@ def messages(outcome: SuiteOutcome, fail_on_missing: bool) -> tuple[list[str], l
                     "| capability | family | model | baseline model | baseline run |", "|---|---|---|---|---|"]
         for m in outcome.missing[:_SHOWN]:
             log.append(f"  missing: {m.capability} [{m.family}] (ran on {m.baseline_model} in {m.baseline_run})")
-            summary.append(f"| `{_cell(m.capability)}` | {_cell(m.family)} | {_cell(m.model)} | "
+            summary.append(f"| {_code(m.capability)} | {_cell(m.family)} | {_cell(m.model)} | "
                            f"{_cell(m.baseline_model)} | {_cell(m.baseline_run)} |")
         if count > _SHOWN:
             summary.append(f"| … and {count - _SHOWN} more | | | | |")

@@ -75,9 +75,10 @@ def _number(text: str, what: str) -> float:
         raise SuiteError(f"{what} {text!r} is not a number") from None
 
 
-def write_models_file(path: Path, model: CheckpointModel) -> str:
-    """Write a one-model models file (JSON is YAML); returns the model's name."""
-    entry = model.entry(Path.cwd())
+def write_models_file(path: Path, model: CheckpointModel, base: Path | None = None) -> str:
+    """Write a one-model models file (JSON is YAML); returns the model's name. A checkpoint that
+    is a path relative to `base` (default: the current folder) is written as an absolute path."""
+    entry = model.entry(base)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps([entry], indent=2) + "\n", encoding="utf-8")
     return str(entry["name"])
