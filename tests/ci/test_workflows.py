@@ -245,6 +245,25 @@ def test_a_models_file_and_model_names_instead_of_a_checkpoint(tmp_path: Path, t
     assert [(r["model"], r["status"]) for r in report["results"]] == [("tiny-1", "pass"), ("tiny-3", "pass")]
 
 
+def test_a_shared_folder_keeps_the_ledger_across_runners_and_the_baseline_input_reaches_pytest(
+        tmp_path: Path, tiny_dir: Path, github: Path):
+    shared = tmp_path / "mounted"
+    shared.mkdir()
+    documents = []
+    for step_number, baseline in (("1000", ""), ("2000", ""), ("3000", "none")):
+        folder = workspace(tmp_path / f"job-{step_number}")
+        runs = runner(folder, github).run_action(ACTION, {"checkpoint": str(tiny_dir), "step": step_number,
+                                                          "ledger-folder": str(shared), "baseline": baseline})
+        assert step(runs, "Push the ledger").returncode == 0, step(runs, "Push the ledger").stderr
+        documents.append(json.loads((folder / "reports" / "emergent.json").read_text()))
+        shutil.rmtree(folder)
+    first, second, third = documents
+    assert {r["baseline"]["run_id"] for r in second["results"]} == {first["run_id"]}
+    assert {r["change"] for r in third["results"]} == {"new"}  # baseline: none
+    assert sorted(p.name for p in shared.iterdir()) == sorted(f"{d['run_id']}.json" for d in documents)
+    assert branch_files(github) == []  # a folder instead of the branch, not both
+
+
 @pytest.mark.parametrize(("inputs", "message"), [
     ({"checkpoint": "org/model", "models-file": "models.yaml"}, "give either 'checkpoint'"),
     ({"step": "1000"}, "step describe a checkpoint and need the 'checkpoint' input"),
