@@ -38,21 +38,24 @@ def _remote(args: argparse.Namespace, branch: str) -> GitRemote:
     return GitRemote(url, branch or DEFAULT_BRANCH, token=token)
 
 
-def _warn_skipped(report: SyncReport) -> None:
+def _sync(args: argparse.Namespace, direction: str) -> tuple[SyncReport, str]:
+    """Pull or push with a shared folder or a git branch; (what happened, where) with skipped
+    files reported as warnings."""
+    from .ledger import mirror, remote
+
+    with_folder, with_git = {"pull": (mirror.pull_folder, remote.pull), "push": (mirror.push_folder, remote.push)}[direction]
+    if args.folder:
+        report, where = with_folder(args.ledger, args.folder), args.folder
+    else:
+        target = _remote(args, args.branch)
+        report, where = with_git(args.ledger, target), target.describe()
     for line in report.skipped:
         warnings.warn(f"not synced: {line}", stacklevel=2)
+    return report, where
 
 
 def _ledger_pull(args: argparse.Namespace) -> int:
-    from .ledger.mirror import pull_folder
-    from .ledger.remote import pull
-
-    if args.folder:
-        report, where = pull_folder(args.ledger, args.folder), args.folder
-    else:
-        remote = _remote(args, args.branch)
-        report, where = pull(args.ledger, remote), remote.describe()
-    _warn_skipped(report)
+    report, where = _sync(args, "pull")
     local = f"; {_count(len(report.local_only), 'local run')} not there yet" if report.local_only else ""
     print(f"ledger {args.ledger}: {_count(len(report.pulled), 'run')} from {where}{local}; "
           f"{_count(len(Ledger(args.ledger).stored_ids()), 'run')} in all")
@@ -60,15 +63,7 @@ def _ledger_pull(args: argparse.Namespace) -> int:
 
 
 def _ledger_push(args: argparse.Namespace) -> int:
-    from .ledger.mirror import push_folder
-    from .ledger.remote import push
-
-    if args.folder:
-        report, where = push_folder(args.ledger, args.folder), args.folder
-    else:
-        remote = _remote(args, args.branch)
-        report, where = push(args.ledger, remote), remote.describe()
-    _warn_skipped(report)
+    report, where = _sync(args, "push")
     if not report.pushed:
         print(f"ledger {args.ledger}: nothing to push to {where}")
         return 0
