@@ -33,8 +33,10 @@ from .store import LedgerError, check_record
 
 DEFAULT_BRANCH = "emergent-ledger"
 IDENTITY = ("pytest-emergent", "pytest-emergent@users.noreply.github.com")
-_REJECTED = ("[rejected]", "[remote rejected]", "non-fast-forward", "fetch first", "failed to update ref",
-             "cannot lock ref", "stale info")
+# Another push got there first (a retry from the new tip lands); a hook or a branch protection
+# that declines is not among them, and fails at once.
+_REJECTED = ("non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref", "incorrect old value",
+             "stale info")
 _TRANSIENT = ("RPC failed", "early EOF", "returned error: 5", "Connection reset", "Connection timed out",
               "Could not resolve host", "Operation timed out")
 

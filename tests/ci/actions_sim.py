@@ -225,7 +225,7 @@ class Runner:
             script = scratch / f"step-{i}.sh"
             script.write_text(step["run"])
             out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)], cwd=self.workspace,
-                                 capture_output=True, text=True, timeout=1800,
+                                 capture_output=True, text=True, timeout=3600,
                                  env={**env, **context["env"], **_read_pairs(scratch / "github.env"), **step_env,
                                       **{k: str(v) for k, v in files.items()}})
             run.returncode, run.stdout, run.stderr = out.returncode, out.stdout, out.stderr

@@ -123,6 +123,18 @@ def test_two_runs_pushing_at_once_both_land(tmp_path: Path, bare: Path):
     assert len(git("--git-dir", str(bare), "log", "--format=%s", "emergent-ledger").splitlines()) == 3
 
 
+def test_a_declined_push_fails_at_once_and_its_run_is_pushed_by_the_next_push(tmp_path: Path, bare: Path):
+    hook = bare / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    run = record(tmp_path / "a")
+    with pytest.raises(LedgerSyncError, match="git push failed: .*protected branch"):
+        push(tmp_path / "a", GitRemote(str(bare)))
+    hook.unlink()
+    report = push(tmp_path / "a", GitRemote(str(bare)))  # the committed run is pushed again, from the tip
+    assert report.pushed == (f"{run}.json",) and on_branch(bare) == [f"{run}.json"]
+
+
 def test_a_token_goes_to_the_server_as_a_header_and_is_never_printed(tmp_path: Path):
     from git_http import GitHttpServer
 
