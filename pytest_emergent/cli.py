@@ -1,4 +1,5 @@
-"""The `emergent` command: the ledger without a test session (history, diff, report, forecast, import, models).
+"""The `emergent` command: the ledger without a test session (history, diff, report, forecast, import, models);
+the commands for CI and training jobs (ledger pull/push/publish, dispatch, ci run) are in `cli_ci.py`.
 
 `emergent diff` exits 1 when something regressed, so a CI job can gate on it; every other
 failure (an unknown run, a bad file) exits 2 with one line that names what is wrong.
@@ -16,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from . import cli_ci
 from .config import BUILTINS, ModelConfig, ModelConfigError, check_available, load_models_file
 from .config.paths import hub_cache, in_hub_cache, looks_like_hub_id
 from .forecast import METHODS
@@ -416,6 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd.add_argument("--dir", default=None, help="cache folder (default ~/.cache/pytest-emergent/responses)")
     cmd = command("models", _models, "list built-in and configured models and whether each is available")
     cmd.add_argument("--models-file", metavar="PATH", help="models file (default: emergent-models.yaml when present)")
+    cli_ci.register(sub)
     return parser
 
 
@@ -429,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
         except BrokenPipeError:  # `emergent history | head`: the reader has all it wants
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the flush at exit
             status = 0
-        except (LedgerError, ImportFormatError, ModelConfigError, ScaleError, UsageProblem, OSError) as exc:
+        except (LedgerError, ImportFormatError, ModelConfigError, ScaleError, UsageProblem, OSError, *cli_ci.ERRORS) as exc:
             print(f"emergent {args.command}: error: {exc}", file=sys.stderr)
             status = 2
     for warning in caught:

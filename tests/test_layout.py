@@ -28,9 +28,11 @@ LAYERS: list[set[str]] = [
     {"capabilities", "ledger"},  # Python tests and YAML specs; run records across runs
     {"forecast"},
     {"report"},
+    {"integrations"},  # the CI runner, the GitHub dispatch client, the Trainer callback
     {"rewrite", "junit", "xdist_groups"},  # a session's parts: results from items, JUnit, xdist grouping
     {"finish"},  # the end of a session: record, compare, write every output
     {"state"},  # the session's state, which owns them
+    {"cli_ci"},  # the `emergent` command's CI verbs: ledger pull/push/publish, dispatch, ci run
     {"plugin", "cli"},  # the pytest hooks; the `emergent` command
     {"__init__"},  # the public API gathers names from every layer
 ]

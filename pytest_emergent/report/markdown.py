@@ -32,7 +32,7 @@ def _count(n: int, one: str, many: str) -> str:
 def _cell(result: dict[str, Any] | None) -> str:
     if result is None:
         return "–"
-    text = escape.markdown(f"{_ICON.get(result['status'], '')} {result['status']} {words.score(result, bar=False)}".rstrip())
+    text = f"{_ICON.get(result['status'], '')} {result['status']} {words.score(result, bar=False)}".rstrip()
     label = words.CHANGE_LABELS.get(result.get("change") or "")
     return text + (f" **{escape.markdown(label)}**" if label else "")
 
@@ -48,8 +48,8 @@ def _news(title: str, rows: list[dict[str, Any]]) -> list[str]:
         note = r.get("change_note") or ""
         if r.get("nondeterministic"):
             note = f"{note} (a re-run of this checkpoint came out differently)".strip()
-        lines.append(f"| {escape.markdown_code(r['capability'])} | {escape.markdown(r['model'])} | {escape.markdown(now)} "
-                     f"| {escape.markdown(words.baseline(r)) or '–'} | {escape.markdown(note) or '–'} |")
+        lines.append(f"| {escape.markdown_code(r['capability'])} | {escape.markdown(r['model'])} | {now} "
+                     f"| {words.baseline(r, escape.markdown) or '–'} | {escape.markdown(note) or '–'} |")
     return [*lines, ""]
 
 

@@ -43,11 +43,12 @@ def score(result: dict[str, Any], *, bar: bool = True) -> str:
     return " ".join(p for p in (text, extra) if p)
 
 
-def baseline(result: dict[str, Any]) -> str:
-    """The baseline as reports show it: status, score, model and run."""
+def baseline(result: dict[str, Any], name: Any = str) -> str:
+    """The baseline as reports show it: status, score, model and run; `name` escapes the model's
+    name and the run id (they come from configuration) for the report's format."""
     base = result.get("baseline")
     if not base:
         return ""
-    run = f", run {str(base.get('run_id') or '')[:19]}" if base.get("run_id") else ""
+    run = f", run {name(str(base.get('run_id') or '')[:19])}" if base.get("run_id") else ""
     shown = " ".join(p for p in (str(base.get("status")), number(base.get("score")), error_bar(base)) if p)
-    return f"{shown} ({base.get('model')}{run})"
+    return f"{shown} ({name(base.get('model'))}{run})"

@@ -37,8 +37,8 @@ def test_the_markdown_report_of_the_last_checkpoint_puts_regressed_and_lit_up_fi
     text = render_markdown(Ledger(tmp_path).latest())
     regressed, lit_up, matrix = (text.index(h) for h in ("### Regressed (1)", "### Lit up (1)", "### Capability × model"))
     assert regressed < lit_up < matrix
-    assert "| `qa/recall` | tiny-step3000 | fail 0.4 | pass 0.9 (tiny-step2000" in text
-    assert "| `fmt/json` | tiny-step3000 | pass 0.9 | fail 0.3 (tiny-step2000" in text
+    assert "| <code>qa/recall</code> | tiny-step3000 | fail 0.4 [0.263, 0.554] n=40 | pass 0.9 [0.769, 0.96] n=40 (tiny-step2000" in text
+    assert "| <code>fmt/json</code> | tiny-step3000 | pass 0.9 [0.769, 0.96] n=40 | fail 0.3 [0.181, 0.454] n=40 (tiny-step2000" in text
     assert text.startswith("## pytest-emergent: ❌ regressions, 1 lit up")
     assert "**Changes:** 1 regressed, 1 lit-up, 1 unchanged, 1 new" in text
 
