@@ -43,7 +43,8 @@ def check_spec(spec: ModelSpec) -> None:
         raise ModelConfigError(f"model {spec.name!r}: GGUF file {Path(spec.path or '') / spec.gguf_file} does not exist")
     if spec.backend == "replay" and not Path(spec.path or "").is_file():
         raise ModelConfigError(f"model {spec.name!r}: replay file {spec.path} does not exist")
-    if spec.backend == "hf" and spec.path and not spec.gguf_file and not Path(spec.path).expanduser().exists():
+    local = spec.backend in ("hf", "vllm") or spec.options.get("serve")
+    if local and spec.path and not spec.gguf_file and not Path(spec.path).expanduser().exists():
         if not looks_like_hub_id(spec.path):
             raise ModelConfigError(f"model {spec.name!r}: no folder {spec.path} (a local path, not a hub id)")
         if not in_hub_cache(spec.path) and os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):

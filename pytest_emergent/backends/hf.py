@@ -18,6 +18,7 @@ from .hf_batch import auto_batch_size
 from .hf_decode import greedy
 from .hf_load import load_model_and_tokenizer
 from .hf_score import group_batches, score_batch
+from .tokens import cut_at_stop, encode, prompt_ids, render_chat, split_pair
 
 DEFAULT_BATCH_SIZE = 16
 
@@ -34,12 +35,6 @@ def load(spec: ModelSpec) -> Backend:
 
         return Seq2SeqBackend(model, tokenizer, batch_size=size)
     return HFBackend(model, tokenizer, batch_size=size)
-
-
-def cut_at_stop(text: str, stop: tuple[str, ...]) -> tuple[str, bool]:
-    """Text before the earliest stop string, and whether one was found."""
-    cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
-    return (text[:cut], True) if cut >= 0 else (text, False)
 
 
 class TokenizerMixin:
@@ -59,27 +54,16 @@ class TokenizerMixin:
         self.eos_ids = ids
 
     def encode(self, text: str, special: bool = True) -> list[int]:
-        bos = self.tokenizer.bos_token
-        if bos and text.startswith(bos):  # templated text already carries its special tokens
-            special = False
-        return list(self.tokenizer(text, add_special_tokens=special)["input_ids"])
+        return encode(self.tokenizer, text, special)
 
     def supports_chat(self) -> bool:
         return bool(getattr(self.tokenizer, "chat_template", None))
 
     def render_chat(self, messages: tuple[tuple[str, str], ...]) -> str | None:
-        if not self.supports_chat():
-            return None
-        turns = [{"role": role, "content": content} for role, content in messages]
-        return self.tokenizer.apply_chat_template(turns, add_generation_prompt=True, tokenize=False)
+        return render_chat(self.tokenizer, messages)
 
     def prompt_ids(self, request: GenerateRequest) -> list[int]:
-        if request.messages is not None:
-            rendered = self.render_chat(request.messages)
-            if rendered is None:
-                raise ValueError("a chat request reached a model without a chat template")
-            return self.encode(rendered, special=False)
-        return self.encode(request.prompt) or [self.pad_id]
+        return prompt_ids(self.tokenizer, request, self.pad_id)
 
     def finish(self, tokens: list[int], budget: int, stop: tuple[str, ...]) -> str:
         tokens = tokens[:budget]
@@ -113,16 +97,7 @@ class HFBackend(TokenizerMixin, Backend):
 
     def split(self, request: LoglikelihoodRequest) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Token ids of (context, continuation), the continuation tokenised in its context."""
-        context = self.encode(request.context)
-        whole = self.encode(request.context + request.continuation)
-        if whole[: len(context)] == context and len(whole) > len(context):
-            continuation = whole[len(context):]
-        else:
-            continuation = self.encode(request.continuation, special=False)
-        if not context:
-            bos = self.tokenizer.bos_token_id
-            context = [bos if bos is not None else self.pad_id]
-        return tuple(context), tuple(continuation)
+        return split_pair(self.tokenizer, request.context, request.continuation, self.pad_id)
 
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
         pairs = [self.split(r) for r in requests]

@@ -15,18 +15,28 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from ..config import ModelSpec
 from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
+
+if TYPE_CHECKING:
+    from .vllm_server import ManagedServer
 
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
 
 def load(spec: ModelSpec) -> OpenAIBackend:
+    server = None
+    if spec.options.get("serve"):  # a vLLM server started for this model, stopped when it is released
+        from .vllm_server import start_server
+
+        server = start_server(spec)
+        spec = replace(spec, base_url=server.base + "/v1", model=spec.model or spec.name)
     if not spec.base_url or not spec.model:
         raise BackendError(f"model {spec.name!r}: the openai backend needs 'base_url' and 'model' "
-                           "(or the spec openai:BASE_URL#MODEL)")
+                           "(or the spec openai:BASE_URL#MODEL), or 'path' with serve: vllm")
     key_env = spec.options.get("api_key_env")
     api_key = None
     if key_env:
@@ -38,21 +48,27 @@ def load(spec: ModelSpec) -> OpenAIBackend:
         concurrency=int(spec.options.get("concurrency", 32)),
         timeout=float(spec.options.get("timeout", 120)),
         retries=int(spec.options.get("max_retries", 5)),
-        params=spec.params,
+        params=spec.params, server=server,
     )
-    backend.probe()
+    try:
+        backend.probe()
+    except BaseException:
+        backend.close()
+        raise
     return backend
 
 
 class OpenAIBackend(Backend):
     def __init__(self, name: str, base_url: str, model: str, *, api_key: str | None = None, concurrency: int = 32,
-                 timeout: float = 120.0, retries: int = 5, backoff: float = 0.5, params: float | None = None):
+                 timeout: float = 120.0, retries: int = 5, backoff: float = 0.5, params: float | None = None,
+                 server: ManagedServer | None = None):
         self.name, self.base_url, self.model = name, base_url.rstrip("/"), model
         self._api_key = api_key
         self.concurrency, self.timeout, self.retries, self.backoff = max(1, concurrency), timeout, retries, backoff
         self.params = params
         self.served: dict[str, Any] = {}
         self._down: str | None = None  # once the server is unreachable, every call says so at once
+        self.server = server  # the server this backend started, if it did
 
     # -- HTTP ---------------------------------------------------------------------------------
     def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -147,9 +163,16 @@ class OpenAIBackend(Backend):
         return True
 
     def info(self) -> ModelInfo:
-        return ModelInfo(self.params, {"base_url": self.base_url, "served_model": self.model,
-                                       "max_model_len": self.served.get("max_model_len"),
-                                       "chat_template": True})
+        details = {"base_url": self.base_url, "served_model": self.model,
+                   "max_model_len": self.served.get("max_model_len"), "chat_template": True}
+        if self.server is not None:
+            details["server"] = "vllm, started by pytest-emergent"
+        return ModelInfo(self.params, details)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self._down = f"model {self.name!r}: the server was stopped when the model was released"
 
 
 def _error_message(exc: urllib.error.HTTPError) -> str:

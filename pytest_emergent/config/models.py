@@ -50,21 +50,27 @@ class ModelSpec:
         }
 
 
+# vllm engine fields, and those of an openai model whose vLLM server pytest-emergent starts and stops.
+_VLLM_FIELDS = {"tensor_parallel_size", "max_model_len", "gpu_memory_utilization", "enforce_eager", "engine_args",
+                "serve", "serve_python", "port", "startup_timeout"}
 KNOWN_FIELDS = {
     "name", "backend", "path", "gguf_file", "revision", "base_url", "model", "family", "traits",
     "params", "tokens", "compute", "step", "dtype", "device", "batch_size", "trust_remote_code",
     "api_key_env", "concurrency", "timeout", "max_retries",
-}
+} | _VLLM_FIELDS
 _OPTION_FIELDS = {"dtype", "device", "batch_size", "trust_remote_code", "api_key_env", "concurrency", "timeout",
-                  "max_retries"}
+                  "max_retries"} | _VLLM_FIELDS
 _SCALE_FIELDS = ("params", "tokens", "compute", "step")
 
 
 def parse_spec_string(text: str) -> ModelSpec:
-    """`hf:PATH[@REV]`, `gguf:FILE.gguf`, `openai:BASE_URL#MODEL`, `replay:FILE` into a spec."""
+    """`hf:PATH[@REV]`, `gguf:FILE.gguf`, `vllm:PATH[@REV]`, `openai:BASE_URL#MODEL`, `replay:FILE` into a spec."""
     kind, sep, rest = text.partition(":")
     if not sep or not rest:
-        raise ModelConfigError(f"model spec {text!r}: expected 'hf:PATH', 'gguf:FILE.gguf', 'openai:URL#MODEL' or 'replay:FILE'")
+        raise ModelConfigError(f"model spec {text!r}: expected 'hf:PATH', 'gguf:FILE.gguf', 'vllm:PATH', "
+                               "'openai:URL#MODEL' or 'replay:FILE'")
+    if kind == "vllm":
+        return _vllm_spec(rest)
     if kind == "hf":
         location, _, revision = rest.partition("@")
         base = Path(location.rstrip("/")).name
@@ -85,7 +91,18 @@ def parse_spec_string(text: str) -> ModelSpec:
         file, _, model = rest.partition("#")
         spec = ModelSpec(name=model or Path(file).stem, backend="replay", path=file, model=model or None)
         return with_recorded_identity(spec, set(), rename=True)
-    raise ModelConfigError(f"model spec {text!r}: unknown kind {kind!r}; expected hf, gguf, openai or replay")
+    raise ModelConfigError(f"model spec {text!r}: unknown kind {kind!r}; expected hf, gguf, vllm, openai or replay")
+
+
+def _vllm_spec(rest: str) -> ModelSpec:
+    """`vllm:` + a built-in name, a .gguf file, or what `hf:` takes (folder or hub id, `@REVISION`)."""
+    from .builtin import BUILTINS
+
+    if rest in BUILTINS:
+        return replace(BUILTINS[rest].spec, backend="vllm")
+    if rest.endswith(".gguf"):
+        return replace(parse_spec_string(f"gguf:{rest}"), backend="vllm")
+    return replace(parse_spec_string(f"hf:{rest}"), backend="vllm")
 
 
 def _scale_field(entry: dict, key: str, where: str) -> float | None:
@@ -116,7 +133,7 @@ def spec_from_entry(entry: Any, where: str, base_dir: Path) -> ModelSpec:
     if not isinstance(traits, list) or not all(isinstance(t, str) for t in traits):
         raise ModelConfigError(f"{where}: field 'traits' must be a list of words")
     path = entry.get("path")
-    if path is not None and entry.get("backend", "hf") in ("hf", "replay"):
+    if path is not None and (entry.get("backend", "hf") in ("hf", "replay", "vllm") or entry.get("serve")):
         candidate = base_dir / str(path)
         path = str(candidate) if candidate.exists() else str(path)
     gguf_file = entry.get("gguf_file")
@@ -194,7 +211,8 @@ def select_models(
             known = ", ".join(sorted(by_name))
             raise ModelConfigError(
                 f"unknown model {item!r}{did_you_mean(item, by_name)}. Known names: {known}. "
-                "Or give a spec: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, openai:BASE_URL#MODEL, replay:FILE"
+                "Or give a spec: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, vllm:PATH_OR_HUB_ID, openai:BASE_URL#MODEL, "
+                "replay:FILE"
             )
         if any(s.name == spec.name for s in specs):
             spec = replace(spec, name=f"{spec.name}-{len(specs)}")
