@@ -101,9 +101,10 @@ def model_source(spec: ModelSpec) -> str:
 
 @contextlib.contextmanager
 def _quiet_start() -> Iterator[None]:
-    """vLLM's INFO log and loading bars would land in the captured output of whichever test
-    loads the model; the engine's processes inherit these variables at start, then they go back."""
-    quiet = {"VLLM_LOGGING_LEVEL": "WARNING", "TQDM_DISABLE": "1", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
+    """vLLM's INFO log would land in the captured output of whichever test loads the model, and
+    no usage report leaves the machine; the engine's processes inherit these variables at start,
+    then they go back to what they were."""
+    quiet = {"VLLM_LOGGING_LEVEL": "WARNING", "VLLM_NO_USAGE_STATS": "1", "DO_NOT_TRACK": "1"}
     saved = {key: os.environ.get(key) for key in quiet}
     for key, value in quiet.items():
         os.environ.setdefault(key, value)
@@ -127,9 +128,10 @@ def load(spec: ModelSpec) -> VLLMBackend:
     started = time.perf_counter()
     try:
         with _quiet_start():
-            llm = vllm.LLM(**args)
+            llm = vllm.LLM(**{"use_tqdm_on_load": False, **args})  # no loading bar in a test's output
     except (OSError, ValueError, RuntimeError) as exc:
-        raise BackendError(f"model {spec.name!r}: vLLM could not load {source}: {str(exc).splitlines()[0]}") from None
+        raise BackendError(f"model {spec.name!r}: vLLM could not load {source}: "
+                           f"{(str(exc).splitlines() or [type(exc).__name__])[0]}") from None
     _say(f"loaded {spec.name} with vLLM {vllm.__version__} in {time.perf_counter() - started:.1f} s")
     details = {"engine": f"vllm {vllm.__version__}", "device": current_platform.device_type, "dtype": args["dtype"],
                "tensor_parallel_size": args["tensor_parallel_size"]}

@@ -156,10 +156,10 @@ def server_command(spec: ModelSpec, python: str, source: str, served: str, port:
                "--served-model-name", served]
     for key, value in engine_args(spec, source, on_cpu=False).items():
         flag = "--" + key.replace("_", "-")
-        if value is True:
-            command.append(flag)
-        elif value is False or value is None:
-            continue  # vLLM's default for these switches is off
+        if isinstance(value, bool):  # vLLM's switches all take --no-NAME too
+            command.append(flag if value else "--no-" + flag[2:])
+        elif value is None:
+            continue
         elif isinstance(value, (dict, list)):
             command += [flag, json.dumps(value)]
         else:

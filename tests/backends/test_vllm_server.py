@@ -140,7 +140,7 @@ def test_the_server_command_carries_the_engine_fields_as_flags(tiny_dir):
                  "--pipeline-parallel-size 2", "--distributed-executor-backend ray",
                  '--hf-overrides {"rope_theta": 10000}'):
         assert part in flags
-    assert "--trust-remote-code" not in flags
+    assert "--no-trust-remote-code" in flags
 
 
 @pytest.mark.parametrize(("fields", "message"), [
@@ -176,3 +176,21 @@ def test_unknown_serve_field_spellings_are_caught_in_the_models_file(tmp_path):
     (tmp_path / "models.yaml").write_text("- {name: a, backend: openai, serve: vllm, path: x, serve_pyhton: /p}\n")
     with pytest.raises(ModelConfigError, match=r"unknown field 'serve_pyhton' \(did you mean 'serve_python'\?\)"):
         load_models_file(tmp_path / "models.yaml")
+
+
+def test_the_pool_stops_the_server_after_the_models_use_and_a_cached_rerun_starts_none(fake_vllm, tmp_path):
+    from pytest_emergent.pool import ModelPool
+
+    spec = fake_vllm()
+    pool = ModelPool([spec], cache_folder=tmp_path / "cache")
+    model = pool.get("served")
+    assert model.generate("abc", stop="\n") == "served cba"
+    server = model.backend.inner.server
+    pid = server.process.pid
+    pool.close()
+    assert pid_gone(pid) and not server.running()
+    again = ModelPool([spec], cache_folder=tmp_path / "cache")
+    model = again.get("served")
+    assert model.generate("abc", stop="\n") == "served cba"
+    assert model.backend._inner is None  # answered from the response cache: no server was started
+    again.close()
