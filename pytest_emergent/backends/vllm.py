@@ -4,9 +4,9 @@ Each call hands the whole list to the engine at once; its scheduler batches cont
 attention, no padding) and prefix caching lets few-shot prompts share their common prefix's
 key/value blocks. Prompts are tokenised here by the same rules as the `hf` backend
 (`tokens.py`) and given to vLLM as token ids, so both backends see the same tokens.
-Log-likelihoods use prompt log-probabilities (`prompt_logprobs`); vLLM computes such prompts in
-full, without reading the prefix cache. GGUF models (the built-ins) run from the dequantised
-safetensors copy the `hf` backend makes.
+Log-likelihoods use prompt log-probabilities (`prompt_logprobs`), reading the prefix cache too,
+so the options of a multiple-choice question share their context's blocks. GGUF models (the
+built-ins) run from the dequantised safetensors copy the `hf` backend makes.
 """
 
 from __future__ import annotations
@@ -149,9 +149,9 @@ class VLLMBackend(Backend):
         self.pad_id = pad if pad is not None else eos if eos is not None else 0
         self.max_model_len = int(llm.llm_engine.model_config.max_model_len)
         self.details = {**details, "max_model_len": self.max_model_len}
-        # Work counters (tests and the bench read them): engine calls, prompt tokens, of which
-        # were read from the prefix cache.
-        self.engine_calls = self.prompt_tokens = self.cached_tokens = 0
+        # Work counters (tests and the bench read them): engine calls, prompt tokens, how many of
+        # them were read from the prefix cache, scoring prompts run again without it.
+        self.engine_calls = self.prompt_tokens = self.cached_tokens = self.rescored = 0
 
     def _run(self, prompts: list[list[int]], params: Any) -> list[Any]:
         too_long = [len(p) for p in prompts if len(p) >= self.max_model_len]
@@ -190,17 +190,29 @@ class VLLMBackend(Backend):
         if not requests:
             return []
         pairs = [split_pair(self.tokenizer, r.context, r.continuation, self.pad_id) for r in requests]
-        params = self._sampling(temperature=0.0, max_tokens=1, prompt_logprobs=0)
-        outputs = self._run([list(c) + list(x) for c, x in pairs], params)
-        results = []
-        for (context, continuation), output in zip(pairs, outputs):
-            total, greedy = 0.0, True
-            for position, token in enumerate(continuation, start=len(context)):
-                entry = output.prompt_logprobs[position][token]
-                total += entry.logprob
-                greedy = greedy and entry.rank == 1
-            results.append(Loglikelihood(total, greedy, len(continuation)))
-        return results
+        prompts = [list(c) + list(x) for c, x in pairs]
+        # vLLM gives no prompt log-probabilities for the tokens it read from the prefix cache, so by
+        # default it skips the cache for such requests. Reading it anyway lets the options of a
+        # question share their context; a prompt whose cached part reaches into its continuation
+        # (whose first token is predicted from the context's last one) is run again in full.
+        results: list[Loglikelihood | None] = [
+            _summed(context, continuation, output) if (output.num_cached_tokens or 0) < len(context) else None
+            for (context, continuation), output in zip(pairs, self._run(prompts, self._scoring(skip_cache=False)))]
+        again = [i for i, result in enumerate(results) if result is None]
+        if again:
+            self.rescored += len(again)
+            for i, output in zip(again, self._run([prompts[i] for i in again], self._scoring(skip_cache=True))):
+                results[i] = _summed(*pairs[i], output)
+                if results[i] is None:
+                    raise BackendError(f"model {self.name!r}: vLLM returned no prompt log-probabilities for "
+                                       f"{requests[i].continuation!r}")
+        return [r for r in results if r is not None]
+
+    def _scoring(self, skip_cache: bool) -> Any:
+        """One token's log-probability per prompt position; no text (the positions read from the
+        cache hold no token, and vLLM would fail decoding them)."""
+        return self._sampling(temperature=0.0, max_tokens=1, prompt_logprobs=0, detokenize=False,
+                              skip_reading_prefix_cache=skip_cache)
 
     def supports_chat(self) -> bool:
         return bool(getattr(self.tokenizer, "chat_template", None))
@@ -221,6 +233,19 @@ class VLLMBackend(Backend):
             if self.prompt_tokens:
                 _say(f"{self.name}: {self.cached_tokens} of {self.prompt_tokens} prompt tokens came from vLLM's "
                      f"prefix cache over {self.engine_calls} engine calls")
+
+
+def _summed(context: tuple[int, ...], continuation: tuple[int, ...], output: Any) -> Loglikelihood | None:
+    """The continuation's summed log-probability, greedy when each token ranks first; None where a
+    position has no log-probability for its token."""
+    total, greedy = 0.0, True
+    for position, token in enumerate(continuation, start=len(context)):
+        entry = (output.prompt_logprobs[position] or {}).get(token)
+        if entry is None:
+            return None
+        total += entry.logprob
+        greedy = greedy and entry.rank == 1
+    return Loglikelihood(total, greedy, len(continuation))
 
 
 def count_params(source: str) -> float | None:

@@ -88,6 +88,32 @@ def test_few_shot_prompts_share_their_prefix_through_the_prefix_cache(vllm_model
     assert vllm_model.cached_tokens - before >= (len(prompts) - 1) * shared_blocks * block
 
 
+def test_the_options_of_a_long_few_shot_question_share_its_context_through_the_prefix_cache(vllm_model, hf_model):
+    long_prefix = FEW_SHOT * 8
+    requests = [LoglikelihoodRequest(f"{long_prefix}Q: What is {a} + {b}?\nA:", " " + option)
+                for (a, b), options in zip(QUESTIONS[:3], OPTIONS) for option in options]
+    prefix_tokens = len(vllm_model.tokenizer(long_prefix)["input_ids"])
+    block = vllm_model.llm.llm_engine.vllm_config.cache_config.block_size
+    before = vllm_model.cached_tokens
+    served = vllm_model.loglikelihood(requests)
+    assert vllm_model.cached_tokens - before >= (len(requests) - 1) * (prefix_tokens // block) * block
+    reference = hf_model.loglikelihood(requests)
+    assert max(abs(s.logprob - r.logprob) for s, r in zip(served, reference)) < 0.2
+    assert [s.is_greedy for s in served] == [r.is_greedy for r in reference]
+
+
+def test_a_continuation_inside_the_cached_prefix_is_scored_again_in_full(vllm_model, hf_model):
+    """A prompt read from the cache up into its continuation has no log-probabilities there."""
+    story = " and then the dragon flew over the mountains of the north" * 24  # several blocks
+    longer, shorter = LoglikelihoodRequest("Story:", story + " again."), LoglikelihoodRequest("Story:", story)
+    vllm_model.loglikelihood([longer])  # its blocks are now cached, covering most of `shorter`
+    before = vllm_model.rescored
+    (served,) = vllm_model.loglikelihood([shorter])
+    assert vllm_model.rescored == before + 1
+    (reference,) = hf_model.loglikelihood([shorter])
+    assert abs(served.logprob - reference.logprob) < 0.2 and served.n_tokens == reference.n_tokens
+
+
 def test_chat_turns_render_as_the_hf_backend_renders_them_and_the_model_describes_itself(vllm_model, hf_model):
     turns = (("system", "You are terse."), ("user", "Hi"))
     assert vllm_model.supports_chat() and vllm_model.render_chat(turns) == hf_model.render_chat(turns)
