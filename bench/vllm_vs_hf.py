@@ -78,7 +78,7 @@ def spec_for(backend: str, model: str, args: argparse.Namespace):
     if backend == "hf":
         options |= {"batch_size": args.batch_size, "device": args.device}
     else:
-        options |= {"max_model_len": 2048}
+        options |= {"max_model_len": 2048, "engine_args": json.loads(args.engine_args)}
     return replace(spec, options=options)
 
 
@@ -144,6 +144,7 @@ def main() -> None:
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--batch-size", default="auto", help="for hf: auto (probed on CUDA, 16 on a CPU) or N")
     parser.add_argument("--backends", default="hf,vllm")
+    parser.add_argument("--engine-args", default="{}", help='for vllm, as JSON: \'{"block_size": 32}\'')
     parser.add_argument("--data", type=Path, help="the lmeval items folder (default ../shared/bench/lmeval)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
