@@ -28,12 +28,19 @@ RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
 
 def load(spec: ModelSpec) -> OpenAIBackend:
-    server = None
-    if spec.options.get("serve"):  # a vLLM server started for this model, stopped when it is released
-        from .vllm_server import start_server
+    if not spec.options.get("serve"):
+        return _connect(spec, None)
+    from .vllm_server import start_server
 
-        server = start_server(spec)
-        spec = replace(spec, base_url=server.base + "/v1", model=spec.model or spec.name)
+    server = start_server(spec)  # a vLLM server for this model, stopped when the model is released
+    try:
+        return _connect(replace(spec, base_url=server.base + "/v1", model=spec.model or spec.name), server)
+    except BaseException:
+        server.stop()
+        raise
+
+
+def _connect(spec: ModelSpec, server: ManagedServer | None) -> OpenAIBackend:
     if not spec.base_url or not spec.model:
         raise BackendError(f"model {spec.name!r}: the openai backend needs 'base_url' and 'model' "
                            "(or the spec openai:BASE_URL#MODEL), or 'path' with serve: vllm")
@@ -50,11 +57,7 @@ def load(spec: ModelSpec) -> OpenAIBackend:
         retries=int(spec.options.get("max_retries", 5)),
         params=spec.params, server=server,
     )
-    try:
-        backend.probe()
-    except BaseException:
-        backend.close()
-        raise
+    backend.probe()
     return backend
 
 

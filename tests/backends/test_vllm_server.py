@@ -194,3 +194,20 @@ def test_the_pool_stops_the_server_after_the_models_use_and_a_cached_rerun_start
     assert model.generate("abc", stop="\n") == "served cba"
     assert model.backend._inner is None  # answered from the response cache: no server was started
     again.close()
+
+
+def test_a_served_model_that_fails_after_its_server_started_leaves_no_server(fake_vllm, monkeypatch):
+    from pytest_emergent.backends.vllm_server import ManagedServer
+
+    pids: list[int] = []
+    original = ManagedServer.start
+
+    def start(self: ManagedServer) -> None:
+        original(self)
+        pids.append(self.process.pid)
+
+    monkeypatch.setattr(ManagedServer, "start", start)
+    monkeypatch.delenv("EMERGENT_NO_SUCH_KEY", raising=False)
+    with pytest.raises(BackendError, match="environment variable EMERGENT_NO_SUCH_KEY .* is not set"):
+        load_backend(fake_vllm(api_key_env="EMERGENT_NO_SUCH_KEY"))
+    assert len(pids) == 1 and pid_gone(pids[0])
