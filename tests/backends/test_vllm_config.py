@@ -46,7 +46,9 @@ def test_engine_defaults_match_the_hf_backend_and_skip_compilation_on_a_cpu_buil
     args = engine_args(spec, "m", on_cpu=True)
     assert (args["dtype"], args["enforce_eager"], args["revision"], args["tensor_parallel_size"]) == (
         "float32", True, "v2", 1)
-    assert engine_args(spec, "m", on_cpu=False)["enforce_eager"] is False
+    assert args["block_size"] == 32  # few-shot prefixes shorter than vLLM's 128-token CPU blocks still share
+    on_gpu = engine_args(spec, "m", on_cpu=False)
+    assert on_gpu["enforce_eager"] is False and "block_size" not in on_gpu
 
 
 @pytest.mark.parametrize(("options", "message"), [
