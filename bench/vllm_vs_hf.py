@@ -90,6 +90,10 @@ def run(backend_name: str, args: argparse.Namespace, data: Path) -> dict:
     from pytest_emergent.scale import Scale
 
     cuda = args.device == "cuda" or (args.device == "auto" and _has_cuda())
+    if args.hf_threads and backend_name == "hf":
+        import torch
+
+        torch.set_num_threads(args.hf_threads)
     with PeakMemory(cuda) as peak:
         started = time.perf_counter()
         backend = load_backend(spec_for(backend_name, args.model, args))
@@ -144,6 +148,7 @@ def main() -> None:
     parser.add_argument("--dtype", default="float32")
     parser.add_argument("--batch-size", default="auto", help="for hf: auto (probed on CUDA, 16 on a CPU) or N")
     parser.add_argument("--backends", default="hf,vllm")
+    parser.add_argument("--hf-threads", type=int, help="torch threads for hf (vLLM's CPU engine uses one core)")
     parser.add_argument("--engine-args", default="{}", help='for vllm, as JSON: \'{"block_size": 32}\'')
     parser.add_argument("--data", type=Path, help="the lmeval items folder (default ../shared/bench/lmeval)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
