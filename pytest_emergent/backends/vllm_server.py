@@ -43,7 +43,8 @@ def free_port() -> int:
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Linux: SIGTERM the server when the process that started it dies, even by SIGKILL."""
+    """Linux: SIGTERM the server when the process that started it dies, even by SIGKILL. (The
+    kernel sends it when the starting thread ends: the pool loads models in the main thread.)"""
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
