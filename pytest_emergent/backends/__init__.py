@@ -23,6 +23,7 @@ _FACTORIES: dict[str, str | Factory] = {
     "hf": "pytest_emergent.backends.hf:load",
     "replay": "pytest_emergent.backends.replay:load",
     "openai": "pytest_emergent.backends.openai:load",
+    "vllm": "pytest_emergent.backends.vllm:load",
 }
 
 

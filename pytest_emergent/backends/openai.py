@@ -15,18 +15,35 @@ import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from ..config import ModelConfig
 from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo, RequestError
+
+if TYPE_CHECKING:
+    from .vllm_server import ManagedServer
 
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
 
 def load(config: ModelConfig) -> OpenAIBackend:
+    if not config.options.get("serve"):
+        return _connect(config, None)
+    from .vllm_server import start_server
+
+    server = start_server(config)  # a vLLM server for this model, stopped when the model is released
+    try:
+        return _connect(replace(config, base_url=server.base + "/v1", model=config.model or config.name), server)
+    except BaseException:
+        server.stop()
+        raise
+
+
+def _connect(config: ModelConfig, server: ManagedServer | None) -> OpenAIBackend:
     if not config.base_url or not config.model:
         raise BackendError(f"model {config.name!r}: the openai backend needs 'base_url' and 'model' "
-                           "(or the spec string openai:BASE_URL#MODEL)")
+                           "(or the spec string openai:BASE_URL#MODEL), or 'path' with serve: vllm")
     key_env = config.options.get("api_key_env")
     api_key = None
     if key_env:
@@ -38,7 +55,7 @@ def load(config: ModelConfig) -> OpenAIBackend:
         concurrency=int(config.options.get("concurrency", 32)),
         timeout=float(config.options.get("timeout", 120)),
         retries=int(config.options.get("max_retries", 5)),
-        params=config.params,
+        params=config.params, server=server,
     )
     backend.probe()
     return backend
@@ -46,13 +63,15 @@ def load(config: ModelConfig) -> OpenAIBackend:
 
 class OpenAIBackend(Backend):
     def __init__(self, name: str, base_url: str, model: str, *, api_key: str | None = None, concurrency: int = 32,
-                 timeout: float = 120.0, retries: int = 5, backoff: float = 0.5, params: float | None = None):
+                 timeout: float = 120.0, retries: int = 5, backoff: float = 0.5, params: float | None = None,
+                 server: ManagedServer | None = None):
         self.name, self.base_url, self.model = name, base_url.rstrip("/"), model
         self._api_key = api_key
         self.concurrency, self.timeout, self.retries, self.backoff = max(1, concurrency), timeout, retries, backoff
         self.params = params
         self.served: dict[str, Any] = {}
         self._down: str | None = None  # once the server is unreachable, every call says so at once
+        self.server = server  # the server this backend started, if it did
 
     # -- HTTP ---------------------------------------------------------------------------------
     def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -157,9 +176,16 @@ class OpenAIBackend(Backend):
         return True
 
     def info(self) -> ModelInfo:
-        return ModelInfo(self.params, {"base_url": self.base_url, "served_model": self.model,
-                                       "max_model_len": self.served.get("max_model_len"),
-                                       "chat_template": True})
+        details = {"base_url": self.base_url, "served_model": self.model,
+                   "max_model_len": self.served.get("max_model_len"), "chat_template": True}
+        if self.server is not None:
+            details["server"] = "vllm, started by pytest-emergent"
+        return ModelInfo(self.params, details)
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self._down = f"model {self.name!r}: the server was stopped when the model was released"
 
 
 def _error_message(exc: urllib.error.HTTPError) -> str:

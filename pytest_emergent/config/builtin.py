@@ -12,8 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import ModelConfig, ModelConfigError
 from .paths import cache_root
+from .types import ModelConfig, ModelConfigError
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -12,59 +11,31 @@ import yaml
 
 from ..hints import did_you_mean
 from ..scale import ScaleError, parse_scale
+from .builtin import builtin_models
 from .recorded import with_recorded_identity
+from .types import ModelConfig, ModelConfigError
 
-
-class ModelConfigError(Exception):
-    """A model that cannot be configured or found; the message says how to fix it."""
-
-
-@dataclass(frozen=True)
-class ModelConfig:
-    """One configured model, before it is loaded. `params=None` means: count from the weights."""
-
-    name: str
-    backend: str = "hf"
-    path: str | None = None
-    gguf_file: str | None = None
-    revision: str | None = None
-    base_url: str | None = None
-    model: str | None = None
-    family: str | None = None
-    traits: tuple[str, ...] = ()
-    params: float | None = None
-    tokens: float | None = None
-    compute: float | None = None
-    step: float | None = None
-    builtin: str | None = None
-    options: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
-
-    def header(self) -> dict[str, Any]:
-        """The description of this model that goes into reports before it is loaded."""
-        return {
-            "name": self.name,
-            "backend": self.backend,
-            "family": self.family,
-            "traits": list(self.traits),
-            "location": self.gguf_file and os.path.join(self.path or "", self.gguf_file) or self.path or self.base_url,
-        }
-
-
+# vllm engine fields, and those of an openai model whose vLLM server pytest-emergent starts and stops.
+_VLLM_FIELDS = {"tensor_parallel_size", "max_model_len", "gpu_memory_utilization", "enforce_eager", "engine_args",
+                "serve", "serve_python", "port", "startup_timeout"}
 KNOWN_FIELDS = {
     "name", "backend", "path", "gguf_file", "revision", "base_url", "model", "family", "traits",
     "params", "tokens", "compute", "step", "dtype", "device", "batch_size", "trust_remote_code",
     "api_key_env", "concurrency", "timeout", "max_retries",
-}
+} | _VLLM_FIELDS
 _OPTION_FIELDS = {"dtype", "device", "batch_size", "trust_remote_code", "api_key_env", "concurrency", "timeout",
-                  "max_retries"}
+                  "max_retries"} | _VLLM_FIELDS
 _SCALE_FIELDS = ("params", "tokens", "compute", "step")
 
 
-def parse_spec_string(text: str) -> ModelConfig:
-    """`hf:PATH[@REV]`, `gguf:FILE.gguf`, `openai:BASE_URL#MODEL`, `replay:FILE` into a ModelConfig."""
+def parse_spec_string(text: str, builtins: dict[str, ModelConfig] | None = None) -> ModelConfig:
+    """`hf:PATH[@REV]`, `gguf:FILE.gguf`, `vllm:PATH[@REV]`, `openai:BASE_URL#MODEL`, `replay:FILE` into a ModelConfig."""
     kind, sep, rest = text.partition(":")
     if not sep or not rest:
-        raise ModelConfigError(f"model spec {text!r}: expected 'hf:PATH', 'gguf:FILE.gguf', 'openai:URL#MODEL' or 'replay:FILE'")
+        raise ModelConfigError(f"model spec {text!r}: expected 'hf:PATH', 'gguf:FILE.gguf', 'vllm:PATH', "
+                               "'openai:URL#MODEL' or 'replay:FILE'")
+    if kind == "vllm":
+        return _vllm_spec(rest, builtins if builtins is not None else builtin_models())
     if kind == "hf":
         location, _, revision = rest.partition("@")
         base = Path(location.rstrip("/")).name
@@ -85,7 +56,17 @@ def parse_spec_string(text: str) -> ModelConfig:
         file, _, model = rest.partition("#")
         config = ModelConfig(name=model or Path(file).stem, backend="replay", path=file, model=model or None)
         return with_recorded_identity(config, set(), rename=True)
-    raise ModelConfigError(f"model spec {text!r}: unknown kind {kind!r}; expected hf, gguf, openai or replay")
+    raise ModelConfigError(f"model spec {text!r}: unknown kind {kind!r}; expected hf, gguf, vllm, openai or replay")
+
+
+def _vllm_spec(rest: str, builtins: dict[str, ModelConfig]) -> ModelConfig:
+    """`vllm:` + a built-in name (of `builtins`), a .gguf file, or what `hf:` takes (folder or hub
+    id, `@REVISION`)."""
+    if rest in builtins:
+        return replace(builtins[rest], backend="vllm")
+    if rest.endswith(".gguf"):
+        return replace(parse_spec_string(f"gguf:{rest}"), backend="vllm")
+    return replace(parse_spec_string(f"hf:{rest}"), backend="vllm")
 
 
 def _scale_field(entry: dict, key: str, where: str) -> float | None:
@@ -116,7 +97,7 @@ def config_from_entry(entry: Any, where: str, base_dir: Path) -> ModelConfig:
     if not isinstance(traits, list) or not all(isinstance(t, str) for t in traits):
         raise ModelConfigError(f"{where}: field 'traits' must be a list of words")
     path = entry.get("path")
-    if path is not None and entry.get("backend", "hf") in ("hf", "replay"):
+    if path is not None and (entry.get("backend", "hf") in ("hf", "replay", "vllm") or entry.get("serve")):
         candidate = base_dir / str(path)
         path = str(candidate) if candidate.exists() else str(path)
     gguf_file = entry.get("gguf_file")
@@ -189,12 +170,13 @@ def select_models(
         if item in by_name:
             config = by_name[item]
         elif ":" in item:
-            config = parse_spec_string(item)
+            config = parse_spec_string(item, builtins)
         else:
             known = ", ".join(sorted(by_name))
             raise ModelConfigError(
                 f"unknown model {item!r}{did_you_mean(item, by_name)}. Known names: {known}. "
-                "Or give a spec string: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, openai:BASE_URL#MODEL, replay:FILE"
+                "Or give a spec string: hf:PATH_OR_HUB_ID[@REVISION], gguf:FILE.gguf, vllm:PATH_OR_HUB_ID, openai:BASE_URL#MODEL, "
+                "replay:FILE"
             )
         if any(s.name == config.name for s in configs):
             config = replace(config, name=f"{config.name}-{len(configs)}")

@@ -33,7 +33,7 @@ def file_sha256(path: Path, cache: ResponseCache | None) -> str:
 
 
 def weights_identity(spec: ModelConfig, cache: ResponseCache | None) -> str:
-    if spec.backend == "openai":
+    if spec.backend == "openai" and not spec.options.get("serve"):  # a server it starts is known by its weights
         return f"openai:{spec.base_url}#{spec.model}"
     if spec.builtin:
         return "sha256:" + file_sha256(locate(spec.builtin), cache)

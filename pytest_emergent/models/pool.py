@@ -55,7 +55,8 @@ def check_model(config: ModelConfig) -> None:
                                "does not exist")
     if config.backend == "replay" and not Path(config.path or "").is_file():
         raise ModelConfigError(f"model {config.name!r}: replay file {config.path} does not exist")
-    if config.backend == "hf" and config.path and not config.gguf_file and not Path(config.path).expanduser().exists():
+    local = config.backend in ("hf", "vllm") or config.options.get("serve")
+    if local and config.path and not config.gguf_file and not Path(config.path).expanduser().exists():
         if not looks_like_hub_id(config.path):
             raise ModelConfigError(f"model {config.name!r}: no folder {config.path} (a local path, not a hub id)")
         if not in_hub_cache(config.path) and os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes", "on"):

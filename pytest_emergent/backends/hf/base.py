@@ -1,5 +1,8 @@
 """What every transformers backend shares: tokens, chat templates, stop strings, info, release.
 
+The tokenising rules themselves (`backends/tokens.py`) are shared with the vllm backend, so both
+turn the same request into the same token ids.
+
 The decoder-only and the encoder-decoder backends differ only in how they run the model; the
 tokenizer handling, the description of the model and the release of its memory live here once.
 """
@@ -12,14 +15,9 @@ from typing import Any
 import torch
 
 from ..base import Backend, GenerateRequest, ModelInfo
+from ..tokens import cut_at_stop, encode, prompt_ids, render_chat
 
 DEFAULT_BATCH_SIZE = 16
-
-
-def cut_at_stop(text: str, stop: tuple[str, ...]) -> tuple[str, bool]:
-    """Text before the earliest stop string, and whether one was found."""
-    cut = min((i for i in (text.find(s) for s in stop if s) if i >= 0), default=-1)
-    return (text[:cut], True) if cut >= 0 else (text, False)
 
 
 class TransformersBackend(Backend):
@@ -38,27 +36,16 @@ class TransformersBackend(Backend):
 
     # -- tokens ------------------------------------------------------------------------------
     def encode(self, text: str, special: bool = True) -> list[int]:
-        bos = self.tokenizer.bos_token
-        if bos and text.startswith(bos):  # templated text already carries its special tokens
-            special = False
-        return list(self.tokenizer(text, add_special_tokens=special)["input_ids"])
+        return encode(self.tokenizer, text, special)
 
     def supports_chat(self) -> bool:
         return bool(getattr(self.tokenizer, "chat_template", None))
 
     def render_chat(self, messages: tuple[tuple[str, str], ...]) -> str | None:
-        if not self.supports_chat():
-            return None
-        turns = [{"role": role, "content": content} for role, content in messages]
-        return self.tokenizer.apply_chat_template(turns, add_generation_prompt=True, tokenize=False)
+        return render_chat(self.tokenizer, messages)
 
     def prompt_ids(self, request: GenerateRequest) -> list[int]:
-        if request.messages is not None:
-            rendered = self.render_chat(request.messages)
-            if rendered is None:
-                raise ValueError("a chat request reached a model without a chat template")
-            return self.encode(rendered, special=False)
-        return self.encode(request.prompt) or [self.pad_id]
+        return prompt_ids(self.tokenizer, request, self.pad_id)
 
     def finish(self, tokens: list[int], budget: int, stop: tuple[str, ...]) -> str:
         """The answer text of generated tokens: within budget, before end of sequence and the first stop string."""

@@ -7,6 +7,7 @@ built-in models).
 from __future__ import annotations
 
 from ..base import GenerateRequest, Loglikelihood, LoglikelihoodRequest
+from ..tokens import split_pair
 from .base import TransformersBackend
 from .decode import greedy
 from .score import group_batches, score_batch
@@ -28,16 +29,7 @@ class CausalBackend(TransformersBackend):
 
     def split(self, request: LoglikelihoodRequest) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Token ids of (context, continuation), the continuation tokenised in its context."""
-        context = self.encode(request.context)
-        whole = self.encode(request.context + request.continuation)
-        if whole[: len(context)] == context and len(whole) > len(context):
-            continuation = whole[len(context):]
-        else:
-            continuation = self.encode(request.continuation, special=False)
-        if not context:
-            bos = self.tokenizer.bos_token_id
-            context = [bos if bos is not None else self.pad_id]
-        return tuple(context), tuple(continuation)
+        return split_pair(self.tokenizer, request.context, request.continuation, self.pad_id)
 
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood]:
         pairs = [self.split(r) for r in requests]

@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,19 @@ def torch_float32() -> Any:
     import torch
 
     return torch.float32
+
+
+def loadable_folder(spec: ModelConfig) -> str:
+    """A folder or hub id another engine (vLLM) can load: a GGUF model becomes its dequantised
+    safetensors copy, made here by transformers on first use (vLLM's own GGUF support does not
+    cover every quantisation, and the copy gives both backends the very same weights)."""
+    location, gguf_file = source_of(spec)
+    if not gguf_file:
+        return location
+    folder = _dequant_dir(Path(location) / gguf_file)
+    if not (folder / "config.json").is_file():
+        model, _ = load_model_and_tokenizer(replace(spec, options={"device": "cpu"}))
+        del model
+        if not (folder / "config.json").is_file():
+            raise BackendError(f"model {spec.name!r}: could not write a safetensors copy of {gguf_file} to {folder}")
+    return str(folder)
