@@ -31,7 +31,6 @@ from .ledger import (
     ImportOptions,
     Ledger,
     LedgerError,
-    LedgerWarning,
     assign_changes,
     checkpoints_of,
     diff,
@@ -41,7 +40,6 @@ from .ledger import (
     import_file,
     read_record,
 )
-from .ledger.cases import clean_cases
 from .ledger.history import matches
 from .ledger.imports.manifest import read_manifest
 from .ledger.imports.options import expand_paths, parse_averages, parse_chances, parse_metric_range
@@ -75,12 +73,7 @@ def resolve_run(ledger: Ledger, ref: str) -> dict[str, Any]:
         problem = check_header(data)
         if problem:
             raise LedgerError(f"{path}: not a run record: {problem}")
-        record = read_record(data, path)
-        for i, result in enumerate(record["results"]):  # a JSON report carries its cases inline
-            if "cases" in result:
-                result["cases"], dropped = clean_cases(result["cases"], f"results[{i}].cases")
-                if dropped:
-                    warnings.warn(f"{path}: {'; '.join(dropped[:5])}", LedgerWarning, stacklevel=2)
+        record = read_record(data, path)  # a JSON report's inline cases are cleaned there too
         record.setdefault("run_id", path.stem)
         return record
     return ledger.get(ref)
@@ -430,8 +423,8 @@ def main(argv: list[str] | None = None) -> int:
         except (LedgerError, ImportFormatError, ModelConfigError, ScaleError, UsageProblem, OSError) as exc:
             print(f"emergent {args.command}: error: {exc}", file=sys.stderr)
             status = 2
-    for warning in caught:
-        print(f"emergent {args.command}: warning: {warning.message}", file=sys.stderr)
+    for message in dict.fromkeys(str(w.message) for w in caught):  # a file read twice warns once
+        print(f"emergent {args.command}: warning: {message}", file=sys.stderr)
     return status
 
 

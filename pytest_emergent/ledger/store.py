@@ -53,8 +53,8 @@ def check_record(data: Any) -> str | None:
         if not isinstance(result, dict) or not isinstance(result.get("capability"), str) \
                 or not isinstance(result.get("model"), str):
             return f"results[{i}] lacks 'capability' or 'model'"
-        if result.get("status") not in _STATUSES:
-            return f"results[{i}] has unknown status {result.get('status')!r}"
+        if not isinstance(result.get("status"), str) or result["status"] not in _STATUSES:
+            return f"results[{i}] has unknown status {result.get('status')!r:.40}"
     return None
 
 
