@@ -65,8 +65,10 @@ class EmergentState:
         capman = self.config.pluginmanager.getplugin("capturemanager")
         if capman is not None:
             with capman.global_and_fixture_disabled():
+                reporter.ensure_newline()  # not at the end of a line of progress dots
                 reporter.write_line(f"[pytest-emergent] {message}")
         else:
+            reporter.ensure_newline()
             reporter.write_line(f"[pytest-emergent] {message}")
 
     # -- collection ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import yaml
 
 from ..hints import did_you_mean
 from ..scale import ScaleError, parse_scale
+from .model_fields import field_problem
 from .recorded import with_recorded_identity
 
 
@@ -110,6 +111,9 @@ def config_from_entry(entry: Any, where: str, base_dir: Path) -> ModelConfig:
     if unknown:
         raise ModelConfigError(f"{where}: unknown field {unknown[0]!r}{did_you_mean(str(unknown[0]), KNOWN_FIELDS)}; "
                                f"known fields: {', '.join(sorted(KNOWN_FIELDS))}")
+    problem = field_problem(entry)
+    if problem:
+        raise ModelConfigError(f"{where}: {problem}")
     traits = entry.get("traits") or []
     if isinstance(traits, str):
         traits = [traits]
