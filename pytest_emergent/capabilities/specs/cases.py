@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bigbench_check import task_problem
 from .strategies import build_generator
 
 BIGBENCH_CHECKS = {"multiple_choice_grade": "choice", "exact_str_match": "exact"}
@@ -116,9 +117,10 @@ def _bigbench_example(example: Any, i: int, append_choices: bool) -> dict[str, A
 
 def from_bigbench(task: dict[str, Any], path: Path) -> CaseSource:
     """A BIG-bench task.json: `examples` with `target` or `target_scores`, and its metric and prefixes."""
-    examples = task.get("examples")
-    if not isinstance(examples, list) or not examples:
-        raise CaseProblem("data", f"{path.name}: a BIG-bench task needs a non-empty 'examples' list")
+    problem = task_problem(task, path.name)
+    if problem:
+        raise CaseProblem("data", problem)
+    examples = task["examples"]
     append = bool(task.get("append_choices_to_input", True))
     cases = tuple(_bigbench_example(e, i, append) for i, e in enumerate(examples))
     metrics = [m for m in task.get("metrics", []) if m in BIGBENCH_CHECKS]
@@ -130,10 +132,14 @@ def from_bigbench(task: dict[str, Any], path: Path) -> CaseSource:
                       input_prefix=task.get("example_input_prefix"), output_prefix=task.get("example_output_prefix"))
 
 
-def from_data(data: Any, base: Path) -> CaseSource:
+def from_data(data: Any, base: Path, root: Path | None = None) -> CaseSource:
+    """The cases of a data file named relative to `base`; it must lie inside `root` unless that is None."""
     if not isinstance(data, str) or not data:
         raise CaseProblem("data", "expected a path (relative to the spec file) of a .jsonl, .csv or task .json file")
     path = (base / data).resolve()
+    if root is not None and not path.is_relative_to(root.resolve()):
+        raise CaseProblem("data", f"data file {data} is outside the rootdir {root} (it resolves to {path}); move it "
+                                  "inside, or set the ini key emergent_specs_data_outside_rootdir = true")
     if not path.is_file():
         raise CaseProblem("data", f"data file {data} not found (looked at {path})")
     suffix = path.suffix.lower()
