@@ -68,7 +68,7 @@ def resolve_run(ledger: Ledger, ref: str) -> dict[str, Any]:
     if ref.endswith(".json") and path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise LedgerError(f"{path}: cannot read it as JSON ({exc})") from None
         problem = check_header(data)
         if problem:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 
 from .backends import BackendError
-from .checks.python_check import GradingError
 from .capabilities.fingerprint import result_fingerprint
 from .capabilities.requirements import Assessment, Capability
 from .capabilities.scoresheet import Scoresheet
+from .checks.python_check import GradingError
 from .outcomes import Status, decide_status
 from .results import Result
 

@@ -135,7 +135,7 @@ class OpenAIBackend(Backend):
             raise self._fail(f"answered {path} with more than {MAX_BODY // 2**20} MiB; refused")
         try:
             answer = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise self._fail(f"answered {path} with something that is not JSON: "
                              f"{body[:120].decode('utf-8', 'replace')!r}") from None
         if not isinstance(answer, dict):

@@ -152,8 +152,8 @@ def load_models_file(path: Path) -> list[ModelConfig]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ModelConfigError(f"models file {path}: cannot read it ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ModelConfigError(f"models file {path}: not valid YAML: {exc}") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ModelConfigError(f"models file {path}: not valid YAML: {exc or 'nested too deeply'}") from None
     if isinstance(data, dict):
         data = data.get("models")
     if not isinstance(data, list):

@@ -113,7 +113,7 @@ class Ledger:
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
             warnings.warn(f"ledger record {path} skipped: cannot be read as JSON ({exc}); the file is left as it is",
                           LedgerWarning, stacklevel=3)
             return None

@@ -77,8 +77,8 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CaseProblem("data", f"{path.name} line {number}: not JSON: {exc.msg}") from None
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise CaseProblem("data", f"{path.name} line {number}: not JSON: {getattr(exc, 'msg', 'nested too deeply')}") from None
         if not isinstance(row, dict):
             raise CaseProblem("data", f"{path.name} line {number}: expected a JSON object per line")
         rows.append(row)
@@ -157,8 +157,8 @@ def from_data(data: Any, base: Path, root: Path | None = None) -> CaseSource:
             rows = task
         else:
             raise CaseProblem("data", f"{data}: unknown kind of file; expected .jsonl, .csv or .json")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CaseProblem("data", f"{data}: cannot read: {exc}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, csv.Error) as exc:
+        raise CaseProblem("data", f"{data}: cannot read: {exc or 'nested too deeply'}") from None
     if not rows or not all(isinstance(r, dict) for r in rows):
         raise CaseProblem("data", f"{data}: expected at least one row, each a map of template variables")
     return CaseSource(tuple(rows))
