@@ -111,9 +111,14 @@ def add_options(parser: pytest.Parser) -> None:
 
 
 def option(config: pytest.Config, name: str) -> Any:
-    """The command-line value, else the ini key's."""
-    value = config.getoption(name)
-    return value if value not in (None, "", []) else config.getini(name)
+    """The command-line value, else the ini key's (a bad true/false there is a usage error naming it)."""
+    value = config.getoption(name, None)  # None for an ini key with no option
+    if value not in (None, "", []):
+        return value
+    try:
+        return config.getini(name)
+    except (ValueError, pytest.UsageError) as exc:  # pytest 9 raises UsageError, older ones ValueError
+        raise pytest.UsageError(f"pytest-emergent: ini {name}: {exc}; write true or false") from None
 
 
 def _path(config: pytest.Config, name: str) -> Path | None:
@@ -235,4 +240,4 @@ def read_settings(config: pytest.Config) -> Settings:
         _check_writable(config, outputs)
     return Settings(tuple(models), known, tiers, bool(option(config, "emergent_strict")), outputs,
                     tuple(config.getini("emergent_specs") or SPEC_GLOBS), error,
-                    bool(config.getini("emergent_specs_data_outside_rootdir")))
+                    bool(option(config, "emergent_specs_data_outside_rootdir")))

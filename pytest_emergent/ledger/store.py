@@ -125,6 +125,8 @@ class Ledger:
     def runs(self) -> list[dict[str, Any]]:
         """Every readable record, oldest first (by start time, then run id)."""
         if not self.folder.is_dir():
+            if self.folder.exists():
+                raise LedgerError(f"ledger {self.folder} is a file, not a folder of run records; name a folder")
             return []
         records = []
         for path in sorted(self.folder.glob("*.json")):
