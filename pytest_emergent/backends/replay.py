@@ -83,8 +83,11 @@ class ReplayBackend(Backend):
         return [self._lookup(r) for r in requests]
 
     def info(self) -> ModelInfo:
-        scale = self.header.get("scale") or {}
-        return ModelInfo(scale.get("params"), {**self.header.get("info", {}), "replayed_from": str(self.path)})
+        scale, info = self.header.get("scale"), self.header.get("info")  # a hand-edited header may hold anything
+        params = scale.get("params") if isinstance(scale, dict) else None
+        return ModelInfo(params if isinstance(params, (int, float)) and not isinstance(params, bool) else None,
+                         {**(info if isinstance(info, dict) else {}), "replayed_from": str(self.path)})
 
     def supports_chat(self) -> bool:
-        return bool(self.header.get("info", {}).get("chat_template"))
+        info = self.header.get("info")
+        return isinstance(info, dict) and bool(info.get("chat_template"))

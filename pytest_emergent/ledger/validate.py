@@ -145,4 +145,9 @@ def clean_record(data: dict[str, Any]) -> list[str]:
         if name in data and data[name] is not None and not isinstance(data[name], str):
             problems.append(f"{name} is {data[name]!r:.40}, not a string; ignored")
             del data[name]
+    run_id = data.get("run_id")
+    if isinstance(run_id, str) and (not run_id or "/" in run_id or "\\" in run_id or run_id.startswith(".")):
+        # The run id names the cases file beside the record: it must not lead out of the ledger.
+        problems.append(f"run_id {run_id!r:.60} cannot name a file; the file's name is used instead")
+        del data["run_id"]
     return problems
