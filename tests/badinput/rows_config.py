@@ -116,6 +116,9 @@ ROWS = [
            "--emergent-md=out/run.md", then="unrecorded", needs="ro-ledger"),
     option("ledger-disk-full", ("ledger", "cannot be written (No space left on device); the run is not recorded",),
            "--emergent-ledger={full}/ledger", "--emergent-md=out/run.md", then="unrecorded", needs="full"),
+    option("record-disk-full", ("recording", "rec.jsonl: cannot be written (No space left on device); it is "
+                                "incomplete from here, the run goes on",),
+           "--emergent-record={full}/rec.jsonl", then="runs", needs="full"),
     option("json-disk-full", ("JSON report", "run.json: cannot be written (No space left on device); the other "
                               "outputs are written",),
            "--emergent-json={full}/run.json", "--emergent-md=out/run.md", then="runs-no-json", needs="full"),
@@ -138,6 +141,8 @@ ROWS = [
     env("env-cache-a-file", ("response cache", "test_valid.py"), {"EMERGENT_CACHE": "test_valid.py"}, then="runs"),
     env("env-cache-corrupt", ("response cache", "responses.sqlite"), {"EMERGENT_CACHE": "cache"}, then="runs",
         files={"cache/responses.sqlite": b"this is not a database" * 100}),
+    env("env-cache-disk-full", ("response cache", "cannot be used (database or disk is full); running without a cache"), {"EMERGENT_CACHE": "{full}/cache"},
+        then="runs", needs="full"),
     env("env-api-key-unset", ("model 'bad': environment variable MATRIX_UNSET_KEY (api_key_env) is not set",),
         {}, then="errors",
         files={MODELS: ECHO_MODEL + "- name: bad\n  backend: openai\n  base_url: {server}/ok/v1\n  model: m\n"
