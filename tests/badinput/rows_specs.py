@@ -124,11 +124,14 @@ ROWS = [
     spec("check-option-type", ("field 'check': number.tolerance: expected a number, got a string 'big'",),
          entry(check="{type: number, tolerance: big}")),
     spec("regex-without-pattern", ("field 'check': check 'regex' needs option 'pattern'",), entry(check="regex")),
-    spec("regex-does-not-compile", ("field 'check': regex.pattern '(a' is not a regular expression: missing ), "
-                                    "unterminated subpattern at position 0",),
+    spec("regex-does-not-compile", ("field 'check': regex.pattern '(a' is not a regular expression: missing ) at "
+                                    "position 2",),
          entry(check="{type: regex, pattern: '(a'}")),
     spec("regex-bad-for-one-case", ("bad.yaml", "field 'check': case 1: regex.pattern '[' is not a regular expression"),
          entry(examples="[{w: a}, {w: '['}]", check="{type: regex, pattern: '{{ w }}'}")),
+    Row("regex-catastrophic-backtracking", "spec", ("/(a|aa)+$/ took more than 1 s on", "simplify the pattern"),
+        files={BAD: entry(examples="[{w: " + "a" * 40 + "!}]", check="{type: regex, pattern: '(a|aa)+$'}",
+                          expected=None, prompt='"{{ w }}"')}, expect={"x@echo": "fail"}),
     spec("choice-without-choices", ("field 'choices': the choice check needs choices",), entry(check="choice")),
     spec("expected-not-a-choice", ("field 'expected': case 0: the expected answer 'c' is not one of the choices",),
          entry(expected="c", choices="[a, b]")),
