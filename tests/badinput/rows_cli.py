@@ -61,6 +61,7 @@ ROWS = [
     cli("forecast-empty-ledger", ("no runs recorded, nothing to forecast",), "forecast", "--ledger", "nothing"),
     cli("forecast-scale-unknown", ("argument --scale: invalid choice: 'tokens'",), "forecast", "--scale", "tokens"),
     cli("forecast-method-unknown", ("argument --method: invalid choice: 'magic'",), "forecast", "--method", "magic"),
+    cli("schema-unknown-argument", ("unrecognized arguments: --yaml",), "schema", "--yaml"),
     cli("cache-action-unknown", ("argument action: invalid choice: 'purge'",), "cache", "purge"),
     cli("cache-corrupt", ("emergent cache: error: response cache", "cannot be read", "`emergent cache clear` removes it"),
         "cache", "info", "--dir", "cache", files={"cache/responses.sqlite": b"not a database" * 100}),

@@ -143,6 +143,8 @@ ROWS = [
         files={"cache/responses.sqlite": b"this is not a database" * 100}),
     env("env-cache-disk-full", ("response cache", "cannot be used (database or disk is full); running without a cache"), {"EMERGENT_CACHE": "{full}/cache"},
         then="runs", needs="full"),
+    env("env-home-a-file", ("response cache", "test_valid.py/responses", "Not a directory"),
+        {"EMERGENT_CACHE": "", "EMERGENT_HOME": "{root}/test_valid.py"}, then="runs"),
     env("env-api-key-unset", ("model 'bad': environment variable MATRIX_UNSET_KEY (api_key_env) is not set",),
         {}, then="errors",
         files={MODELS: ECHO_MODEL + "- name: bad\n  backend: openai\n  base_url: {server}/ok/v1\n  model: m\n"
