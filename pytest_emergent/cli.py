@@ -33,7 +33,6 @@ from .ledger import (
     ImportOptions,
     Ledger,
     LedgerError,
-    LedgerWarning,
     assign_changes,
     checkpoints_of,
     diff,
@@ -43,7 +42,6 @@ from .ledger import (
     import_file,
     read_record,
 )
-from .ledger.cases import clean_cases
 from .ledger.history import matches
 from .ledger.imports.manifest import read_manifest
 from .ledger.imports.options import expand_paths, parse_averages, parse_chances, parse_metric_range
@@ -73,17 +71,12 @@ def resolve_run(ledger: Ledger, ref: str) -> dict[str, Any]:
     if ref.endswith(".json") and path.is_file():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:
             raise LedgerError(f"{path}: cannot read it as JSON ({exc})") from None
         problem = check_header(data)
         if problem:
             raise LedgerError(f"{path}: not a run record: {problem}")
-        record = read_record(data, path)
-        for i, result in enumerate(record["results"]):  # a JSON report carries its cases inline
-            if "cases" in result:
-                result["cases"], dropped = clean_cases(result["cases"], f"results[{i}].cases")
-                if dropped:
-                    warnings.warn(f"{path}: {'; '.join(dropped[:5])}", LedgerWarning, stacklevel=2)
+        record = read_record(data, path)  # a JSON report's inline cases are cleaned there too
         record.setdefault("run_id", path.stem)
         return record
     return ledger.get(ref)
@@ -435,8 +428,8 @@ def main(argv: list[str] | None = None) -> int:
         except (LedgerError, ImportFormatError, ModelConfigError, ScaleError, UsageProblem, OSError, *cli_ci.ERRORS) as exc:
             print(f"emergent {args.command}: error: {exc}", file=sys.stderr)
             status = 2
-    for warning in caught:
-        print(f"emergent {args.command}: warning: {warning.message}", file=sys.stderr)
+    for message in dict.fromkeys(str(w.message) for w in caught):  # a file read twice warns once
+        print(f"emergent {args.command}: warning: {message}", file=sys.stderr)
     return status
 
 

@@ -72,12 +72,9 @@ def finish_run(state: EmergentState, session: pytest.Session, exitstatus: int) -
     try:
         recorded = record_run(document, out.ledger, baseline=out.baseline, store=not interrupted, alpha=out.alpha,
                               correction=out.correction)
-    except LedgerError as exc:
-        state.say(f"ledger: {exc}; the run is not recorded")
-        return
-    except OSError as exc:
-        state.say(f"ledger {out.ledger}: cannot be written ({exc.strerror or exc}); the run is not recorded, "
-                  "the other outputs are written")
+    except (LedgerError, OSError) as exc:
+        why = f"cannot be written ({exc.strerror or exc})" if isinstance(exc, OSError) else str(exc)
+        state.say(f"ledger {out.ledger}: {why}; the run is not recorded, the other outputs are written")
         recorded = record_run(document, None, baseline="latest" if out.baseline != "none" else "none",
                               alpha=out.alpha, correction=out.correction)
     state.document = document = recorded.document

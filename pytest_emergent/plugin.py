@@ -36,7 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _rootdir_taken_from_an_option(config: pytest.Config) -> str | None:
     """pytest picks its rootdir before plugins add their options, so in `--emergent-ledger /x`
-    it takes /x for a test path; the rootdir (and ini file) can then be the wrong ones."""
+    it takes /x for a test path; the rootdir (and ini file) can then be the wrong ones, and the
+    project's spec globs, models and ledger silently unused: an error, not a warning."""
     args, start = list(config.invocation_params.args), Path(config.invocation_params.dir).resolve()
     root = config.rootpath.resolve()
     if root == start or (root in start.parents and config.inipath is not None):
@@ -44,16 +45,16 @@ def _rootdir_taken_from_an_option(config: pytest.Config) -> str | None:
     for flag, value in zip(args, args[1:]):
         if flag.startswith("--emergent-") and "=" not in flag and (start / value).exists():
             return (f"pytest chose rootdir {root} partly from the value of {flag} ({value}), which it took for a "
-                    f"test path; write {flag}={value} so that the project's rootdir and ini file are used")
+                    f"test path, so the project's ini file and specs would not be used; write {flag}={value}")
     return None
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for line in MARKERS:
         config.addinivalue_line("markers", line)
-    warning = _rootdir_taken_from_an_option(config)
-    if warning:
-        config.issue_config_time_warning(pytest.PytestConfigWarning(warning), stacklevel=2)
+    problem = _rootdir_taken_from_an_option(config)
+    if problem:
+        raise pytest.UsageError(f"pytest-emergent: {problem}")
     state = EmergentState(config, read_settings(config))
     config.stash[STATE_KEY] = state
     config.pluginmanager.register(state, "emergent-state")

@@ -14,14 +14,15 @@ from .backends import BackendError
 from .capabilities.fingerprint import result_fingerprint
 from .capabilities.requirements import Assessment, Capability
 from .capabilities.scoresheet import Scoresheet
+from .checks.python_check import GradingError
 from .outcomes import Status, decide_status
 from .results import Result
 
 
 def status_of(report: pytest.TestReport, call: pytest.CallInfo, assessment: Assessment | None) -> Status | None:
     """The item's status from one phase's report; None for a phase that decides nothing."""
-    if call.excinfo is not None and call.excinfo.errisinstance(BackendError):
-        return Status.ERROR  # the model could not answer: not evidence about the capability
+    if call.excinfo is not None and call.excinfo.errisinstance((BackendError, GradingError)):
+        return Status.ERROR  # the model could not answer, or its grader failed: not evidence about the capability
     if report.when == "setup":
         return Status.ERROR if report.failed else Status.SKIP if report.skipped else None
     if report.when == "teardown":

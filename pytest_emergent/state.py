@@ -35,7 +35,7 @@ class EmergentState:
         self.settings = settings
         self.is_worker = hasattr(config, "workerinput")
         out = settings.outputs
-        recorder = Recorder(out.record, fresh=not self.is_worker) if out.record else None
+        recorder = Recorder(out.record, fresh=not self.is_worker, say=self.say) if out.record else None
         self.cache = LazyCache(out.cache)
         self.pool = ModelPool(list(settings.models), say=self.say, cache=self.cache, recorder=recorder)
         self.spec_ids: dict[str, str] = {}  # YAML capability id -> the spec file that defines it
@@ -65,8 +65,10 @@ class EmergentState:
         capman = self.config.pluginmanager.getplugin("capturemanager")
         if capman is not None:
             with capman.global_and_fixture_disabled():
+                reporter.ensure_newline()  # not at the end of a line of progress dots
                 reporter.write_line(f"[pytest-emergent] {message}")
         else:
+            reporter.ensure_newline()
             reporter.write_line(f"[pytest-emergent] {message}")
 
     # -- collection ------------------------------------------------------------------------

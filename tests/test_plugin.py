@@ -314,7 +314,8 @@ def test_a_baseline_that_is_not_in_the_ledger_stops_the_run_before_any_test(pyte
     no_ledger.stderr.fnmatch_lines(["*--emergent-no-ledger turns the ledger off*"])
 
 
-def test_an_option_value_pytest_takes_for_a_path_does_not_lose_the_models_file_or_specs(pytester, tiny_dir, monkeypatch):
+def test_an_option_value_pytest_takes_for_a_path_is_an_error_and_with_equals_nothing_is_lost(pytester, tiny_dir,
+                                                                                             monkeypatch):
     project = pytester.mkdir("proj")
     (project / "emergent-models.yaml").write_text(f"- name: mine\n  path: {tiny_dir}\n  params: 1B\n")
     (project / "capability_specs").mkdir()
@@ -324,8 +325,10 @@ def test_an_option_value_pytest_takes_for_a_path_does_not_lose_the_models_file_o
     (project / "test_x.py").write_text("def test_one(model):\n    assert model.name == 'mine'\n")
     monkeypatch.chdir(project)
     result = pytester.runpytest_subprocess("--emergent-ledger", str(ledger), "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR  # the specs and models would silently be lost otherwise
+    result.stderr.fnmatch_lines([f"*partly from the value of --emergent-ledger*write --emergent-ledger={ledger}"])
+    result = pytester.runpytest_subprocess(f"--emergent-ledger={ledger}", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
-    result.stdout.fnmatch_lines(["*write --emergent-ledger=*"])
 
 
 def test_junit_cases_carry_the_change_baseline_and_metrics_of_the_final_results(pytester, models_file):

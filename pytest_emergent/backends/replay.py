@@ -23,6 +23,9 @@ def read_recording(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dic
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise BackendError(f"replay file {path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise BackendError(f"replay file {path}: not a recording (not UTF-8 text); give a file written by "
+                           "--emergent-record") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -34,7 +37,7 @@ def read_recording(path: Path) -> tuple[dict[str, dict[str, Any]], dict[str, dic
             else:
                 request = request_from_dict(record["request"])
                 answers.setdefault(name, {})[request_key(request)] = record["response"]
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
             if number == len(lines):  # a run killed mid-write leaves a partial last line
                 continue
             raise BackendError(f"replay file {path}, line {number}: not a recorded exchange ({exc})") from None
@@ -64,7 +67,14 @@ class ReplayBackend(Backend):
             kind = "generate" if isinstance(request, GenerateRequest) else "loglikelihood"
             return RequestError(f"replay file {self.path} has no {kind} response of model {self.name!r} for "
                                 f"{what[:80]!r}; record the suite again with --emergent-record")
-        return decode_response(request, self.answers[key])
+        value = self.answers[key]
+        try:
+            if isinstance(request, GenerateRequest) and not isinstance(value, str):
+                raise TypeError(f"a generated text is a string, not {type(value).__name__}")
+            return decode_response(request, value)
+        except (TypeError, ValueError, IndexError, KeyError) as exc:
+            return RequestError(f"replay file {self.path}: the recorded response of model {self.name!r} is not an "
+                                f"answer ({exc}); record the suite again with --emergent-record")
 
     def generate(self, requests: list[GenerateRequest]) -> list[str | RequestError]:
         return [self._lookup(r) for r in requests]
@@ -73,8 +83,11 @@ class ReplayBackend(Backend):
         return [self._lookup(r) for r in requests]
 
     def info(self) -> ModelInfo:
-        scale = self.header.get("scale") or {}
-        return ModelInfo(scale.get("params"), {**self.header.get("info", {}), "replayed_from": str(self.path)})
+        scale, info = self.header.get("scale"), self.header.get("info")  # a hand-edited header may hold anything
+        params = scale.get("params") if isinstance(scale, dict) else None
+        return ModelInfo(params if isinstance(params, (int, float)) and not isinstance(params, bool) else None,
+                         {**(info if isinstance(info, dict) else {}), "replayed_from": str(self.path)})
 
     def supports_chat(self) -> bool:
-        return bool(self.header.get("info", {}).get("chat_template"))
+        info = self.header.get("info")
+        return isinstance(info, dict) and bool(info.get("chat_template"))

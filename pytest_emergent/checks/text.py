@@ -2,6 +2,10 @@
 
 Each compares the normalised output with every accepted answer (a BIG-bench target may list
 several) and records the log-probability of the first one, the smooth signal of emergence.
+
+`regex` patterns run on the `regex` package (the syntax of `re`) with a time limit: the output is
+the model's, and a pattern that backtracks catastrophically on it (`(a+)+$` on a long run of a's)
+must fail that case, not hold the run for hours.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import math
 import re
 from collections.abc import Mapping
 
+import regex
+
 from .base import Evidence, Grade, clip, normalize, target_metrics
 from .types import Case, Check
 
+REGEX_SECONDS = 1.0  # the most one pattern may take on one output
 _NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?|[-+]?\.\d+")
 
 
@@ -39,6 +46,11 @@ def string_match(kind: str, got: str, wants: list[str]) -> bool:
     return any(got.startswith(w) for w in wants)
 
 
+def compile_pattern(pattern: str, ignore_case: bool) -> regex.Pattern[str]:
+    """A check's pattern as it is matched (raises regex.error for one that does not compile)."""
+    return regex.compile(pattern, regex.IGNORECASE if ignore_case else 0)
+
+
 def _compare(check: Check, case: Case, evidence: Evidence) -> tuple[bool, str]:
     output = evidence.output or ""
     how = check.normalize
@@ -48,9 +60,13 @@ def _compare(check: Check, case: Case, evidence: Evidence) -> tuple[bool, str]:
     if kind in STRING_MATCHES:
         ok = string_match(kind, got, wants)
     elif kind == "regex":
-        flags = re.IGNORECASE if how.ignore_case else 0
         pattern = case.extra["pattern"]
-        ok = re.search(pattern, got if how.strip or how.collapse_whitespace else output, flags) is not None
+        try:
+            ok = regex.search(compile_pattern(pattern, how.ignore_case), got if how.strip or how.collapse_whitespace
+                              else output, timeout=REGEX_SECONDS) is not None
+        except TimeoutError:
+            return False, (f"/{pattern}/ took more than {REGEX_SECONDS:g} s on {clip(output)} (catastrophic "
+                           "backtracking); simplify the pattern")
         return ok, "" if ok else f"{clip(output)} does not match /{pattern}/"
     elif kind == "number":
         value = first_number(output)

@@ -12,6 +12,7 @@ import yaml
 from ..hints import did_you_mean
 from ..scale import ScaleError, parse_scale
 from .builtin import builtin_models
+from .model_fields import field_problem
 from .recorded import with_recorded_identity
 from .types import ModelConfig, ModelConfigError
 
@@ -91,6 +92,9 @@ def config_from_entry(entry: Any, where: str, base_dir: Path) -> ModelConfig:
     if unknown:
         raise ModelConfigError(f"{where}: unknown field {unknown[0]!r}{did_you_mean(str(unknown[0]), KNOWN_FIELDS)}; "
                                f"known fields: {', '.join(sorted(KNOWN_FIELDS))}")
+    problem = field_problem(entry)
+    if problem:
+        raise ModelConfigError(f"{where}: {problem}")
     traits = entry.get("traits") or []
     if isinstance(traits, str):
         traits = [traits]
@@ -129,8 +133,8 @@ def load_models_file(path: Path) -> list[ModelConfig]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ModelConfigError(f"models file {path}: cannot read it ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ModelConfigError(f"models file {path}: not valid YAML: {exc}") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ModelConfigError(f"models file {path}: not valid YAML: {exc or 'nested too deeply'}") from None
     if isinstance(data, dict):
         data = data.get("models")
     if not isinstance(data, list):

@@ -20,6 +20,7 @@ from ..significance import CORRECTIONS
 from .builtin import builtin_models
 from .defaults import DEFAULT_MODEL, LEDGER_FOLDER, MODELS_FILE, SPEC_GLOBS, default_cache_folder
 from .models import ModelConfig, ModelConfigError, load_models_file, select_models, split_selection, with_batch_size
+from .writable import unwritable
 
 ISOLATION_POLICIES = ("require", "best", "off")  # checks.sandbox.POLICIES, named here to import nothing heavy
 
@@ -56,6 +57,7 @@ class Settings:
     spec_globs: tuple[str, ...] = SPEC_GLOBS
     error: str | None = None
     isolation: str = "best"  # --emergent-isolation: how the code check contains model code
+    specs_data_outside_rootdir: bool = False  # ini emergent_specs_data_outside_rootdir
 
     @property
     def model_names(self) -> list[str]:
@@ -110,12 +112,19 @@ def add_options(parser: pytest.Parser) -> None:
         default=[])
     ini("emergent_specs", "globs (relative to the rootdir) of YAML capability spec files", type="linelist",
         default=list(SPEC_GLOBS))
+    ini("emergent_specs_data_outside_rootdir", "let a spec's data: name a file outside the rootdir (default false)",
+        type="bool", default=False)
 
 
 def option(config: pytest.Config, name: str) -> Any:
-    """The command-line value, else the ini key's."""
-    value = config.getoption(name)
-    return value if value not in (None, "", []) else config.getini(name)
+    """The command-line value, else the ini key's (a bad true/false there is a usage error naming it)."""
+    value = config.getoption(name, None)  # None for an ini key with no option
+    if value not in (None, "", []):
+        return value
+    try:
+        return config.getini(name)
+    except (ValueError, pytest.UsageError) as exc:  # pytest 9 raises UsageError, older ones ValueError
+        raise pytest.UsageError(f"pytest-emergent: ini {name}: {exc}; write true or false") from None
 
 
 def _path(config: pytest.Config, name: str) -> Path | None:
@@ -178,6 +187,22 @@ def _outputs(config: pytest.Config) -> Outputs:
     )
 
 
+def _check_writable(config: pytest.Config, outputs: Outputs) -> None:
+    """An output named by an option or ini key that cannot be written stops the run at once, one line.
+
+    The default ledger folder is not checked here: a read-only checkout still runs, compares with
+    what its ledger holds, and says at the end that the run was not recorded."""
+    named = [("json", outputs.json, False), ("md", outputs.markdown, False), ("html", outputs.html, False),
+             ("record", outputs.record, False)]
+    if _path(config, "emergent_ledger") is not None:
+        named.append(("ledger", outputs.ledger, True))
+    for name, path, folder in named:
+        why = None if path is None else unwritable(path, folder=folder)
+        if why:
+            raise pytest.UsageError(f"pytest-emergent: --emergent-{name} (ini emergent_{name}) {path}: cannot be "
+                                    f"written: {why}; choose another path")
+
+
 def _batch_size(value: Any) -> str | None:
     """`auto` or a whole number ≥ 1; anything else is an error that names the option."""
     if value in (None, ""):
@@ -220,5 +245,9 @@ def read_settings(config: pytest.Config) -> Settings:
     if isolation not in ISOLATION_POLICIES:
         raise pytest.UsageError(f"pytest-emergent: emergent_isolation = {isolation}: expected one of "
                                 f"{', '.join(ISOLATION_POLICIES)}")
-    return Settings(tuple(models), known, tiers, bool(option(config, "emergent_strict")), _outputs(config),
-                    tuple(config.getini("emergent_specs") or SPEC_GLOBS), error, isolation)
+    outputs = _outputs(config)
+    if not getattr(config.option, "help", False):
+        _check_writable(config, outputs)
+    return Settings(tuple(models), known, tiers, bool(option(config, "emergent_strict")), outputs,
+                    tuple(config.getini("emergent_specs") or SPEC_GLOBS), error, isolation,
+                    bool(option(config, "emergent_specs_data_outside_rootdir")))

@@ -21,11 +21,11 @@ def recorded_headers(path: Path) -> dict[str, dict[str, Any]]:
                     continue
                 try:
                     record = json.loads(line)
-                except ValueError:
+                except (ValueError, RecursionError):
                     continue
                 if isinstance(record, dict) and record.get("type") == "model" and isinstance(record.get("model"), str):
                     headers[record["model"]] = record
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return {}
     return headers
 
@@ -42,11 +42,14 @@ def with_recorded_identity(config: Any, given: set[str], rename: bool) -> Any:
     changes: dict[str, Any] = {"model": name}
     if rename:
         changes["name"] = name
-    if "family" not in given and header.get("family"):
+    # A hand-edited header may hold anything: only values of the right type are taken.
+    if "family" not in given and isinstance(header.get("family"), str) and header["family"]:
         changes["family"] = header["family"]
-    if "traits" not in given and header.get("traits"):
-        changes["traits"] = tuple(header["traits"])
+    traits = header.get("traits")
+    if "traits" not in given and isinstance(traits, list) and traits and all(isinstance(t, str) for t in traits):
+        changes["traits"] = tuple(traits)
     for key in SCALE_FIELDS:
-        if key not in given and isinstance(scale.get(key), (int, float)):
+        if key not in given and isinstance(scale, dict) and isinstance(scale.get(key), (int, float)) \
+                and not isinstance(scale.get(key), bool):
             changes[key] = float(scale[key])
     return replace(config, **changes)

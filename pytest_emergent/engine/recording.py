@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,22 +16,32 @@ class Recorder:
     """Appends lines with O_APPEND, one write each, so concurrent xdist workers do not interleave.
 
     `fresh`: start the file empty (the run's main process does; xdist workers then append), so a
-    recording holds one run, not every run that was ever recorded into the same file."""
+    recording holds one run, not every run that was ever recorded into the same file. A write that
+    fails (a disk that fills up) ends the recording with one line via `say`; the run goes on."""
 
-    def __init__(self, path: Path, fresh: bool = False):
+    def __init__(self, path: Path, fresh: bool = False, say: Callable[[str], None] | None = None):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if fresh:
             self.path.write_bytes(b"")
         self._models: set[str] = set()
+        self._say = say or (lambda message: None)
+        self.failed: str | None = None
 
     def _append(self, record: dict[str, Any]) -> None:
+        if self.failed:
+            return
         line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         try:
-            os.write(fd, line)
-        finally:
-            os.close(fd)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
+        except OSError as exc:  # the model's answer is still good: only the recording stops
+            self.failed = (f"recording {self.path}: cannot be written ({exc.strerror or exc}); it is incomplete "
+                           "from here, the run goes on")
+            self._say(self.failed)
 
     def model(self, name: str, header: dict[str, Any]) -> None:
         if name not in self._models:

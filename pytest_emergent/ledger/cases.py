@@ -116,7 +116,7 @@ def read_cases(path: Path) -> dict[tuple[str, str], list[dict[str, Any]]]:
     try:
         with gzip.open(path, "rb") as handle:
             data = json.loads(handle.read().decode("utf-8"))
-    except (OSError, EOFError, UnicodeDecodeError, ValueError) as exc:
+    except (OSError, EOFError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         warnings.warn(f"ledger cases file {path} skipped: cannot be read ({exc}); the file is left as it is",
                       LedgerWarning, stacklevel=2)
         return {}

@@ -53,8 +53,8 @@ def check_record(data: Any) -> str | None:
         if not isinstance(result, dict) or not isinstance(result.get("capability"), str) \
                 or not isinstance(result.get("model"), str):
             return f"results[{i}] lacks 'capability' or 'model'"
-        if result.get("status") not in _STATUSES:
-            return f"results[{i}] has unknown status {result.get('status')!r}"
+        if not isinstance(result.get("status"), str) or result["status"] not in _STATUSES:
+            return f"results[{i}] has unknown status {result.get('status')!r:.40}"
     return None
 
 
@@ -113,7 +113,7 @@ class Ledger:
     def _read(self, path: Path) -> dict[str, Any] | None:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
             warnings.warn(f"ledger record {path} skipped: cannot be read as JSON ({exc}); the file is left as it is",
                           LedgerWarning, stacklevel=3)
             return None
@@ -125,6 +125,8 @@ class Ledger:
     def runs(self) -> list[dict[str, Any]]:
         """Every readable record, oldest first (by start time, then run id)."""
         if not self.folder.is_dir():
+            if self.folder.exists():
+                raise LedgerError(f"ledger {self.folder} is a file, not a folder of run records; name a folder")
             return []
         records = []
         for path in sorted(self.folder.glob("*.json")):

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..outcomes import Change, Status
 from ..results import SCHEMA_VERSION
+from .cases import clean_cases
 
 _STATUSES = {s.value for s in Status}
 _CHANGES = {c.value for c in Change}
@@ -29,6 +30,11 @@ def _optional(check):
 
 def _interval(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(_number(v) for v in value)
+
+
+def _one_of(names: set[str]):
+    """A check that `value` is one of `names` (a list or map from a hand-edited file is not hashable)."""
+    return lambda value: isinstance(value, str) and value in names
 
 
 def _count(value: Any) -> bool:
@@ -49,7 +55,9 @@ RESULT_FIELDS: dict[str, tuple[Any, str]] = {
     "interval": (_optional(_interval), "[low, high] or null"),
     "stderr": (_optional(lambda v: _number(v) and v >= 0), "a non-negative number or null"),
     "fingerprint": (_optional(lambda v: isinstance(v, str)), "a string or null"),
-    "change": (_optional(lambda v: v in _CHANGES), f"one of {', '.join(sorted(_CHANGES))}"),
+    "change": (_optional(_one_of(_CHANGES)), f"one of {', '.join(sorted(_CHANGES))}"),
+    "chance": (_optional(lambda v: _number(v) and 0 <= v < 1), "a pass rate in [0, 1) or null"),
+    "tau": (_optional(lambda v: _number(v) and 0 < v <= 1), "a number in (0, 1] or null"),
     "change_note": (lambda v: isinstance(v, str), "a string"),
     "baseline": (_optional(lambda v: isinstance(v, dict)), "an object or null"),
     "significance": (_optional(lambda v: isinstance(v, dict)), "an object or null"),
@@ -113,10 +121,13 @@ def clean_record(data: dict[str, Any]) -> list[str]:
                 or not isinstance(result.get("model"), str):
             problems.append(f"{where} lacks a string 'capability' or 'model'; the result is ignored")
             continue
-        if result.get("status") not in _STATUSES:
-            problems.append(f"{where} has unknown status {result.get('status')!r}; the result is ignored")
+        if not _one_of(_STATUSES)(result.get("status")):
+            problems.append(f"{where} has unknown status {result.get('status')!r:.40}; the result is ignored")
             continue
         _clean_fields(result, RESULT_FIELDS, where, problems)
+        if "cases" in result:  # a JSON report (or an older record) carries its cases inline
+            result["cases"], dropped = clean_cases(result["cases"], f"{where}.cases")
+            problems.extend(dropped)
         kept.append(result)
     data["results"] = kept
     models = []
@@ -134,4 +145,9 @@ def clean_record(data: dict[str, Any]) -> list[str]:
         if name in data and data[name] is not None and not isinstance(data[name], str):
             problems.append(f"{name} is {data[name]!r:.40}, not a string; ignored")
             del data[name]
+    run_id = data.get("run_id")
+    if isinstance(run_id, str) and (not run_id or "/" in run_id or "\\" in run_id or run_id.startswith(".")):
+        # The run id names the cases file beside the record: it must not lead out of the ledger.
+        problems.append(f"run_id {run_id!r:.60} cannot name a file; the file's name is used instead")
+        del data["run_id"]
     return problems

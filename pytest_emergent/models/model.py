@@ -43,6 +43,7 @@ class Choice:
 
 
 def _raise_failures(answers: list[Any]) -> list[Any]:
+    __tracebackhide__ = True  # a failed request shows in the test's frame, not ours
     failed = next((a for a in answers if isinstance(a, RequestError)), None)
     if failed is not None:
         raise BackendError(failed.message)
@@ -78,11 +79,13 @@ class Model:
 
         A request the backend could not answer raises BackendError, or with `keep_errors`
         comes back as a RequestError in its place (the YAML planner errors only its items)."""
+        __tracebackhide__ = True
         out = self._ask("generate", requests, self.backend.generate)
         return out if keep_errors else _raise_failures(out)
 
     def score(self, requests: Sequence[LoglikelihoodRequest], *, keep_errors: bool = False) -> list[Any]:
         """Log-likelihoods of continuations, each distinct request asked once (see `complete`)."""
+        __tracebackhide__ = True
         out = self._ask("loglikelihood", requests, self.backend.loglikelihood)
         return out if keep_errors else _raise_failures(out)
 
@@ -110,6 +113,7 @@ class Model:
         """Greedy continuation(s). `stop` cuts at the first stop string; by default the framing's
         own stops apply (`qa` and `t5` stop at a newline). `shots`: (prompt, answer) examples shown
         first, in the same framing, joined as `layout` says (`Layout`: separators)."""
+        __tracebackhide__ = True
         check_format(format)
         single = isinstance(prompts, str)
         examples = tuple(s if isinstance(s, Shot) else Shot(*s) for s in shots)
@@ -123,6 +127,7 @@ class Model:
 
     def chat(self, messages, *, max_new_tokens: int = 128, stop=None):
         """Reply to a conversation (list of {'role','content'}), or to each of a list of them."""
+        __tracebackhide__ = True
         single = bool(messages) and isinstance(messages[0], dict)
         requests = []
         render = self.backend.render_chat if self.backend.supports_chat() else None
@@ -136,12 +141,14 @@ class Model:
     # -- scoring -----------------------------------------------------------------------------
     def loglikelihood(self, context, continuation=None):
         """log P(continuation | context); or, given a list of (context, continuation) pairs, a list."""
+        __tracebackhide__ = True
         if continuation is not None:
             return self.score([LoglikelihoodRequest(context, continuation)])[0].logprob
         return [r.logprob for r in self.score([LoglikelihoodRequest(c, x) for c, x in context])]
 
     def choose(self, context, choices, *, format=None):
         """The most likely continuation among `choices`; lists of contexts and choice lists give a list."""
+        __tracebackhide__ = True
         single = isinstance(context, str)
         contexts = [self.format_prompt(c, format) for c in ([context] if single else list(context))]
         option_sets = [list(choices)] if single else [list(c) for c in choices]

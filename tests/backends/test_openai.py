@@ -10,7 +10,7 @@ import pytest
 
 from pytest_emergent import Model, Scale
 from pytest_emergent.backends import BackendError, GenerateRequest, LoglikelihoodRequest, RequestError
-from pytest_emergent.backends.openai import OpenAIBackend, load
+from pytest_emergent.backends.openai import OpenAIBackend, Secret, load
 from pytest_emergent.config import parse_spec_string
 
 
@@ -20,6 +20,7 @@ class Scripted(BaseHTTPRequestHandler):
     plan: list[int] = []
     seen: list[tuple[str, dict, str]] = []
     logprobs = True
+    echo_key = False  # error bodies echo the Authorization header, as a careless server's do
 
     def log_message(self, *args):  # quiet
         pass
@@ -40,7 +41,8 @@ class Scripted(BaseHTTPRequestHandler):
         Scripted.seen.append((self.path, body, self.headers.get("Authorization", "")))
         if Scripted.plan:
             code = Scripted.plan.pop(0)
-            return self._send(code, {"error": {"message": f"scripted {code}", "code": code}})
+            echoed = f" for {self.headers.get('Authorization')}" if Scripted.echo_key else ""
+            return self._send(code, {"error": {"message": f"scripted {code}{echoed}", "code": code}})
         if self.path.endswith("/chat/completions"):
             return self._send(200, {"choices": [{"message": {"content": "Paris."}}]})
         if body.get("echo"):
@@ -57,7 +59,7 @@ class Scripted(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    Scripted.plan, Scripted.seen, Scripted.logprobs = [], [], True
+    Scripted.plan, Scripted.seen, Scripted.logprobs, Scripted.echo_key = [], [], True, False
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -167,3 +169,42 @@ def test_a_stopped_server_is_one_clear_error_per_model_not_a_traceback_per_test(
     assert result.stdout.str().count("loading model gone") == 1
     result.stdout.fnmatch_lines(["model gone could not be loaded: model 'gone': server http://127.0.0.1:9/v1 did not "
                                  "answer /models after 2 attempts*"])
+
+
+KEY = "sk-live-5ecret0123456789"
+
+
+def test_a_secret_hides_its_value_in_repr_and_str_and_redacts_it_from_text():
+    secret = Secret(KEY)
+    assert KEY not in repr(secret) and KEY not in str(secret) and KEY not in repr({"key": secret})
+    assert secret.redact(f"bad key Bearer {KEY}!") == "bad key Bearer ***!"
+
+
+def test_a_server_that_echoes_the_key_never_gets_it_printed(server):
+    Scripted.echo_key = True
+    made = backend(server, api_key=KEY, retries=0)
+    assert KEY not in repr(vars(made))
+    Scripted.plan = [400]
+    (answer,) = made.generate([GenerateRequest("hi", 4)])
+    assert Scripted.seen[-1][2] == f"Bearer {KEY}"  # sent, and only sent
+    assert "scripted 400 for Bearer ***" in answer.message and KEY not in answer.message
+    Scripted.plan = [500]
+    with pytest.raises(BackendError) as caught:  # the server is down: every request fails at once
+        made.generate([GenerateRequest("hi", 4), GenerateRequest("ho", 4)])
+    assert "scripted 500 for Bearer ***" in str(caught.value) and KEY not in str(caught.value)
+
+
+@pytest.mark.parametrize("code", [400, 500])
+def test_pytest_l_and_junit_xml_never_show_the_key(pytester, server, monkeypatch, code):
+    Scripted.echo_key, Scripted.plan = True, [code]
+    monkeypatch.setenv("EMERGENT_TEST_KEY", KEY)
+    pytester.makefile(".yaml", **{"emergent-models": f"- name: served\n  backend: openai\n  base_url: {server}\n"
+                                                     "  model: smol\n  api_key_env: EMERGENT_TEST_KEY\n"
+                                                     "  max_retries: 0\n  params: 1M\n"})
+    pytester.makepyfile(test_served="def test_asks(model):\n    assert model.generate('hi') == 'x'\n")
+    result = pytester.runpytest("-l", "--tb=long", "--junitxml=junit.xml", "--emergent-no-ledger",
+                                "--emergent-cache=off")
+    output = result.stdout.str() + result.stderr.str()
+    assert f"scripted {code} for Bearer ***" in output  # the server's words are shown, the key is not
+    assert KEY not in output
+    assert KEY not in (pytester.path / "junit.xml").read_text(encoding="utf-8")

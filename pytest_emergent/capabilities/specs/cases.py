@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ...checks.types import Check
+from .bigbench_check import task_problem
 from .strategies import build_generator
 
 BIGBENCH_CHECKS = {"multiple_choice_grade": "choice", "exact_str_match": "exact"}
@@ -89,8 +90,8 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
             continue
         try:
             row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CaseProblem("data", f"{path.name} line {number}: not JSON: {exc.msg}") from None
+        except (json.JSONDecodeError, RecursionError) as exc:
+            raise CaseProblem("data", f"{path.name} line {number}: not JSON: {getattr(exc, 'msg', 'nested too deeply')}") from None
         if not isinstance(row, dict):
             raise CaseProblem("data", f"{path.name} line {number}: expected a JSON object per line")
         rows.append(row)
@@ -129,9 +130,10 @@ def _bigbench_example(example: Any, i: int, append_choices: bool) -> dict[str, A
 
 def from_bigbench(task: dict[str, Any], path: Path) -> CaseSource:
     """A BIG-bench task.json: `examples` with `target` or `target_scores`, and its metric and prefixes."""
-    examples = task.get("examples")
-    if not isinstance(examples, list) or not examples:
-        raise CaseProblem("data", f"{path.name}: a BIG-bench task needs a non-empty 'examples' list")
+    problem = task_problem(task, path.name)
+    if problem:
+        raise CaseProblem("data", problem)
+    examples = task["examples"]
     append = bool(task.get("append_choices_to_input", True))
     cases = tuple(_bigbench_example(e, i, append) for i, e in enumerate(examples))
     metrics = [m for m in task.get("metrics", []) if m in BIGBENCH_CHECKS]
@@ -168,12 +170,16 @@ def from_prompt_file(text: str, name: str, field: str = "data") -> CaseSource:
     return CaseSource(tuple(cases), prefix=description or None)
 
 
-def from_data(data: Any, base: Path, field: str = "data") -> CaseSource:
-    """Cases from a file; `field` is the spec field that names it (data, or shots_from)."""
+def from_data(data: Any, base: Path, field: str = "data", root: Path | None = None) -> CaseSource:
+    """Cases from a file named relative to `base`; `field` is the spec field that names it (data,
+    or shots_from); the file must lie inside `root` unless that is None."""
     if not isinstance(data, str) or not data:
         raise CaseProblem(field, "expected a path (relative to the spec file) of a .jsonl, .csv, task .json "
                                  "or BIG-Bench Hard prompt .txt file")
     path = (base / data).resolve()
+    if root is not None and not path.is_relative_to(root.resolve()):
+        raise CaseProblem(field, f"{'data file' if field == 'data' else 'file'} {data} is outside the rootdir {root} (it resolves to {path}); move it "
+                                  "inside, or set the ini key emergent_specs_data_outside_rootdir = true")
     if not path.is_file():
         raise CaseProblem(field, f"{'data file' if field == 'data' else 'file'} {data} not found (looked at {path})")
     suffix = path.suffix.lower()
@@ -193,8 +199,8 @@ def from_data(data: Any, base: Path, field: str = "data") -> CaseSource:
             rows = task
         else:
             raise CaseProblem(field, f"{data}: unknown kind of file; expected .jsonl, .csv, .json or .txt")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CaseProblem(field, f"{data}: cannot read: {exc}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, csv.Error) as exc:
+        raise CaseProblem(field, f"{data}: cannot read: {exc or 'nested too deeply'}") from None
     except CaseProblem as exc:  # a reader's problem, at the field that named the file
         raise CaseProblem(field, str(exc)) from None
     if not rows or not all(isinstance(r, dict) for r in rows):
@@ -202,12 +208,12 @@ def from_data(data: Any, base: Path, field: str = "data") -> CaseSource:
     return CaseSource(tuple(rows))
 
 
-def read_exemplars(value: Any, base: Path) -> CaseSource:
+def read_exemplars(value: Any, base: Path, root: Path | None = None) -> CaseSource:
     """`shots_from`: fixed few-shot exemplars, inline (a list of maps of template variables) or
     from a file (any `data` kind), shown in their order and never scored."""
     if isinstance(value, list):
         return from_examples(value, "shots_from")
-    return from_data(value, base, "shots_from")
+    return from_data(value, base, "shots_from", root)
 
 
 def choose_shots(prompts: list[str], shots: int, seed: int, key: str) -> tuple[tuple[int, ...], ...]:

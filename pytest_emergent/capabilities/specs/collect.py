@@ -72,11 +72,17 @@ class SpecFile(pytest.File):
         except ValueError:
             shown = str(self.path)
         try:
-            specs = load_specs(self.path, shown, state.settings.tiers)
+            data_root = None if state.settings.specs_data_outside_rootdir else self.config.rootpath
+            specs = load_specs(self.path, shown, state.settings.tiers, data_root=data_root)
         except (SpecFileError, SpecError) as exc:
             # One error for the file, reported as an item so that pytest does not stop the whole
             # session (as it does on a collection error): the other spec files still run.
             yield BrokenSpec.from_parent(self, name="broken-spec", message=str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a value no check foresaw: still this file's error alone
+            yield BrokenSpec.from_parent(self, name="broken-spec", message=(
+                f"{shown}: cannot be read: {type(exc).__name__}: {exc} (a value of an unexpected type? "
+                "please report it with the file; the other spec files still run)"))
             return
         # Ids are what baselines and the ledger key on: one id, one entry, across all files.
         taken = [f"{shown}{f':{spec.line}' if spec.line else ''}: entry '{spec.id}': field 'id': duplicate id; "

@@ -16,6 +16,7 @@ import pytest
 
 from ...backends import BackendError
 from ...checks import Evidence, Grade, grade_cases
+from ...checks.python_check import GradingError
 from ...results import CaseRecord
 from ...stash import CAPABILITY_KEY, MODEL_KEY, SHEET_KEY, STATE_KEY
 from ..requirements import Capability, Requirement
@@ -123,7 +124,7 @@ class SpecItem(pytest.Item):
         return max(0.0, duration - self.planned_seconds) + plan.share(self.nodeid)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, (SpecCasesFailed, BackendError)):
+        if isinstance(excinfo.value, (SpecCasesFailed, BackendError, GradingError)):
             return str(excinfo.value)
         return super().repr_failure(excinfo, style=style)
 

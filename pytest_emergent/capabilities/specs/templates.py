@@ -1,7 +1,8 @@
 """Prompt templates and expected-answer expressions, in a sandboxed Jinja environment.
 
 Spec text is never `eval`-ed: Jinja's sandbox refuses attribute tricks, and StrictUndefined
-turns a misspelt variable into an error instead of an empty string.
+turns a misspelt variable into an error instead of an empty string. Repetition and powers are
+bounded too (`'a' * 10**9`, `2 ** 10**8`), so a typo cannot hold collection or fill memory.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
+
+MAX_REPEAT = 100_000  # items or characters that `*` may make
+MAX_EXPONENT = 10_000  # largest integer power `**` may compute
 
 
 class TemplateProblem(ValueError):
@@ -41,8 +46,23 @@ def _findall(text: Any, pattern: str) -> list[str]:
         raise TemplateError(f"findall: bad pattern {pattern!r}: {exc}") from None
 
 
+class _BoundedEnvironment(SandboxedEnvironment):
+    """The sandbox, with `*` and `**` refused where their result would be huge."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > MAX_REPEAT:
+                    raise SecurityError(f"repeating {len(seq)} items {times} times would make more than {MAX_REPEAT:,}")
+        elif isinstance(right, int) and isinstance(left, int) and abs(left) > 1 and right > MAX_EXPONENT:
+            raise SecurityError(f"{left} ** {right}: an exponent above {MAX_EXPONENT:,} is refused")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    env = _BoundedEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
     env.filters["scramble"] = _scramble
     env.filters["findall"] = _findall
     return env

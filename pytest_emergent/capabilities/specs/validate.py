@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from ...checks.types import CHECK_OPTIONS, CHECKS, NEEDS_EXPECTED, Case, Check, Normalize
+from ...config.defaults import MAX_GENERATED_CASES
 from ...hints import did_you_mean
 from ...models.framing import FORMATS
 from ...scale import ScaleError, ScaleRequirement, build_requirement
@@ -20,6 +21,7 @@ from .entry import Spec
 from .layout import FieldProblem, read_layout, read_stop
 from .levels import levels
 from .render import RenderProblem, render_entry
+from .resolve import resolve_check
 from .schema import ENTRY_FIELDS, NORMALIZE_OPTIONS, REQUIRED, SCALE_DIMENSIONS
 from .strategies import StrategyProblem
 from .yamlio import SpecError, line_of, load_yaml
@@ -140,7 +142,7 @@ def _check(e: _Entry, default: str) -> Check:
     return Check(name, options, normalize)
 
 
-def _source(e: _Entry, base: Path) -> tuple[CaseSource, str]:
+def _source(e: _Entry, base: Path, data_root: Path | None) -> tuple[CaseSource, str]:
     given = [k for k in ("examples", "data", "generate") if k in e.raw]
     if len(given) != 1:
         e.fail(given[1] if given else None, "give exactly one source of cases: examples, data or generate"
@@ -149,12 +151,15 @@ def _source(e: _Entry, base: Path) -> tuple[CaseSource, str]:
     count = e.get("count", "integer", None)
     if count is not None and count < 1:
         e.fail("count", f"expected a whole number ≥ 1, got {count}")
+    if field == "generate" and (count or 0) > MAX_GENERATED_CASES:
+        e.fail("count", f"{count} cases: at most {MAX_GENERATED_CASES} can be drawn for one entry (each takes "
+                        "milliseconds, at every collection without a cache); keep more cases in a data: file")
     seed = e.get("seed", "integer", 0)
     try:
         if field == "examples":
             source = from_examples(e.raw["examples"])
         elif field == "data":
-            source = from_data(e.raw["data"], base)
+            source = from_data(e.raw["data"], base, root=data_root)
         else:
             source = from_generate(e.raw["generate"], count or 20, seed)
     except CaseProblem as exc:
@@ -172,7 +177,8 @@ def _strategy_line(generate: Any, path: str) -> int | None:
     return line_of(generate, head) if isinstance(generate, dict) else line_of(generate)
 
 
-def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, ScaleRequirement], file: Path) -> Spec:
+def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, ScaleRequirement], file: Path,
+           data_root: Path | None = None) -> Spec:
     """One entry into a Spec. Independent parts are checked one after another and every part's
     first problem is kept, so one run shows all of an entry's mistakes (raised together as a
     SpecFileError); parts that need an earlier one's value are skipped once that one failed."""
@@ -198,7 +204,7 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     scale = part(lambda: _scale(e, tiers), ScaleRequirement())
     traits = part(lambda: _words(e, "requires_traits", "expected a list of words (instruct, chat, base, code...)"), [])
     prerequisites = part(lambda: _words(e, "requires_capabilities", "expected a list of capability ids"), [])
-    found = part(lambda: _source(e, base))
+    found = part(lambda: _source(e, base, data_root))
     source = found[0] if found else None
     formats = part(lambda: _formats(e, source), ["raw"])
     has_choices = "choices" in raw or (source is not None and all("choices" in c for c in source.cases))
@@ -215,11 +221,12 @@ def _entry(raw: Any, index: int, shown: str, base: Path, tiers: Mapping[str, Sca
     for name in ("t5_prefix", "prefix", "system"):
         part(lambda name=name: e.get(name, "string", None))
     seed = part(lambda: e.get("seed", "integer", 0), 0)
-    exemplars = part(lambda: _exemplars(e, base)) if "shots_from" in raw else None
+    exemplars = part(lambda: _exemplars(e, base, data_root)) if "shots_from" in raw else None
     if problems:
         raise problems[0] if len(problems) == 1 else SpecFileError(sorted(problems, key=lambda p: p.line or 0))
     try:
         rendered = render_entry(raw, source, formats, check, seed, exemplars)
+        resolve_check(check, rendered.cases, base)
     except RenderProblem as exc:
         case_line = source.lines[exc.case] if exc.case is not None and exc.case < len(source.lines) else None
         e.fail(exc.field, str(exc), line=case_line)
@@ -310,9 +317,9 @@ def _whole(e: _Entry, name: str, default: int, least: int) -> int:
     return value
 
 
-def _exemplars(e: _Entry, base: Path) -> CaseSource:
+def _exemplars(e: _Entry, base: Path, data_root: Path | None) -> CaseSource:
     try:
-        return read_exemplars(e.raw["shots_from"], base)
+        return read_exemplars(e.raw["shots_from"], base, data_root)
     except CaseProblem as exc:
         e.fail(exc.field, str(exc))
 
@@ -325,8 +332,10 @@ def _read(e: _Entry, reader: Any, *args: Any) -> Any:
         e.fail(exc.field, str(exc))
 
 
-def load_specs(path: Path, shown: str, tiers: Mapping[str, ScaleRequirement] | None = None) -> list[Spec]:
-    """Every entry of one spec file; raises SpecFileError listing each broken entry."""
+def load_specs(path: Path, shown: str, tiers: Mapping[str, ScaleRequirement] | None = None, *,
+               data_root: Path | None = None) -> list[Spec]:
+    """Every entry of one spec file; raises SpecFileError listing each broken entry. A `data:` file
+    must lie inside `data_root` (the rootdir) unless it is None."""
     document = load_yaml(path, shown)
     if isinstance(document, dict) and set(document) == {"capabilities"}:
         document = document["capabilities"]
@@ -338,7 +347,7 @@ def load_specs(path: Path, shown: str, tiers: Mapping[str, ScaleRequirement] | N
     seen: dict[str, int] = {}
     for index, raw in enumerate(document):
         try:
-            spec = _entry(raw, index, shown, path.parent, tiers or {}, path)
+            spec = _entry(raw, index, shown, path.parent, tiers or {}, path, data_root)
         except (SpecError, SpecFileError) as exc:
             for one in exc.errors if isinstance(exc, SpecFileError) else [exc]:
                 if one.line is None:

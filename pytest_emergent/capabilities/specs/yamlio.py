@@ -1,7 +1,9 @@
 """Safe YAML reading that remembers where each key and item came from.
 
 Errors in a spec should point at a line; `yaml.safe_load` forgets lines, so mappings and
-sequences are built as small dict/list subclasses carrying them.
+sequences are built as small dict/list subclasses carrying them. Aliases may share a node many
+times over (a "billion laughs" file); a document whose values, counted through its aliases,
+exceed MAX_VALUES is refused before anything walks it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+MAX_VALUES = 1_000_000
 
 
 class SpecError(Exception):
@@ -83,6 +87,37 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """How many values `node` holds once every alias is followed (each shared node counted once per use)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    sizes[id(node)] = 1  # a node that contains itself counts once; YAML's recursive aliases end here
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, sizes) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, sizes) + _expanded_size(v, sizes) for k, v in node.value)
+    else:
+        size = 1
+    sizes[id(node)] = size
+    return size
+
+
+def _parse(text: str) -> Any:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, {})
+        if size > MAX_VALUES:
+            raise yaml.YAMLError(f"its aliases expand to {size:,} values, more than {MAX_VALUES:,}; write the values "
+                                 "out, or keep large data in a data: file")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def load_yaml(path: Path, shown: str) -> Any:
     """Parse one YAML file safely; a syntax error becomes a SpecError with its line."""
     try:
@@ -90,13 +125,15 @@ def load_yaml(path: Path, shown: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(shown, f"cannot read the file: {exc}") from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        return _parse(text)  # _Loader is a SafeLoader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise SpecError(shown, f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise SpecError(shown, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise SpecError(shown, "invalid YAML: nested too deeply to be read") from None
 
 
 def line_of(container: Any, key: Any = None) -> int | None:

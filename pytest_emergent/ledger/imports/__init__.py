@@ -26,8 +26,8 @@ def import_file(path: Path | str, options: ImportOptions | None = None) -> dict[
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ImportFormatError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ImportFormatError(f"{path}: not valid JSON ({exc})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ImportFormatError(f"{path}: not valid JSON ({exc or 'nested too deeply'})") from None
     if lmeval.is_lm_eval(data):
         reader, kind = lmeval, "lm-eval"
     elif bigbench.is_bigbench(data):

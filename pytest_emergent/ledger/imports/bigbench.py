@@ -53,6 +53,7 @@ def read_scores(data: dict[str, Any], path: Path, options: ImportOptions) -> lis
         metrics: dict[str, float] = {k: float(v) for k, v in entry["score_dict"].items()
                                      if isinstance(v, (int, float)) and not isinstance(v, bool)}
         metric = options.metric or entry.get("preferred_score")
+        metric = metric if isinstance(metric, str) else None  # a hand-edited file may hold anything here
         for bound in ("low_score", "high_score"):
             if isinstance(entry.get(bound), (int, float)):
                 metrics[bound] = float(entry[bound])

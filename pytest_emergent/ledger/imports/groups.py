@@ -26,7 +26,10 @@ def _cases(item: Score) -> float | None:
     if item.n:
         return float(item.n)
     if item.stderr and item.score is not None and 0.0 < item.score < 1.0:
-        return item.score * (1.0 - item.score) / item.stderr**2 + 1.0
+        try:
+            return item.score * (1.0 - item.score) / item.stderr**2 + 1.0
+        except (OverflowError, ZeroDivisionError):  # a standard error too large or too small to mean a count
+            return None
     return None
 
 

@@ -140,6 +140,8 @@ def read_scores(data: dict[str, Any], path: Path, options: ImportOptions) -> lis
             metrics["num_fewshot"] = float(shots)
         note = "" if metric or options.metric is None else f"no metric {options.metric!r} for this task"
         stderr = metrics.get(f"{metric}_stderr") if metric else None
+        if stderr is not None and not 0 <= stderr < 1e100:  # nan, negative, or too large to square: unknown
+            stderr = None
         members = subtasks.get(task) if isinstance(subtasks.get(task), list) else []  # a plain task lists none
         aggregate = {"of": sorted(capability(t, _shots(t, data)) for t in members),
                      "how": "lm-evaluation-harness group"} if members else None

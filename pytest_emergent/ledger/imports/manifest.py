@@ -71,8 +71,8 @@ def _rows(path: Path) -> list[tuple[str, Any]]:
                 for i, row in enumerate(reader, start=2)]
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ImportFormatError(f"manifest {path}: not valid YAML ({exc})") from None
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise ImportFormatError(f"manifest {path}: not valid YAML ({exc or 'nested too deeply'})") from None
     if isinstance(data, dict) and set(data) == {"files"}:
         data = data["files"]
     if not isinstance(data, list):

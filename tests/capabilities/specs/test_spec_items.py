@@ -147,6 +147,7 @@ def test_generated_cases_are_the_same_on_every_run(pytester, models_file, spec_f
 def test_a_real_big_bench_task_file_runs_as_a_spec_with_its_own_metric_only_where_computed(pytester, models_file,
                                                                                           spec_file):
     models_file(("tiny", "135M", []))
+    pytester.makeini("[pytest]\nemergent_specs_data_outside_rootdir = true\n")  # the shared data folder
     spec_file("bbh", f"""
 - id: bbh/boolean-expressions
   description: BIG-Bench Hard boolean expressions (Suzgun et al. 2022)
