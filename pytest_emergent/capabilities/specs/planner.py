@@ -48,8 +48,11 @@ class ModelPlan:
     seconds: float = 0.0  # the wall time of making the whole plan (framing, asking, judging): its items share it
 
     def failure(self, query: Query, reply: Any = None) -> str | None:
-        """Why one case could not be asked (its first failed request), or None."""
-        for answer in (*(self.answers.get(r) for r in query.requests()), reply):
+        """Why one case could not be asked (its first failed request), or None. The scoring of the
+        expected answer only adds a metric: a server that gives no prompt log-probabilities still
+        grades generated answers, without it."""
+        needed = (query.generate, *query.choices)
+        for answer in (*(self.answers.get(r) for r in needed if r is not None), reply):
             if isinstance(answer, RequestError):
                 return answer.message
         return None
@@ -57,7 +60,7 @@ class ModelPlan:
     def evidence(self, key: str) -> list[Evidence]:
         replies = self.judged.get(key) or [None] * len(self.queries[key])
         return [Evidence(self.answers.get(q.generate) if q.generate else None,
-                         self.answers.get(q.target) if q.target else None,
+                         _answered(self.answers.get(q.target)) if q.target else None,
                          tuple(self.answers[c] for c in q.choices),
                          reply if isinstance(reply, str) else None)
                 for q, reply in zip(self.queries[key], replies)]
@@ -72,6 +75,10 @@ class ModelPlan:
         up to the whole plan, so the reported durations add up to the time the run took."""
         total = sum(self._requests(k) for k in self.queries)
         return self.seconds * self._requests(key) / total if total else 0.0
+
+
+def _answered(answer: Any) -> Any:
+    return None if isinstance(answer, RequestError) else answer
 
 
 def ask(model: Model, requests: list[Any], stats: PlanStats) -> dict[Any, Any]:

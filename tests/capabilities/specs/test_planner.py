@@ -128,3 +128,13 @@ def test_a_judge_that_cannot_load_is_one_error_for_its_items(tmp_path):
 
     run_judges(plan, work_of(found), no_judge)
     assert "judge model 'grader'" in plan.judge_errors["grader"]
+
+
+def test_a_server_without_prompt_log_probabilities_still_grades_generated_answers(tmp_path):
+    """Scoring the expected answer only adds a metric: when it fails, the case is still graded."""
+    backend = ScriptedBackend(reply=lambda p: "3", fail_on="3")  # every scoring of the answer "3" fails
+    plan = plan_model(Model("m", backend, Scale(params=1e6)), work_of(specs(tmp_path)))
+    first = plan.queries["add-qa"][0]
+    assert isinstance(plan.answers[first.target], RequestError)
+    assert plan.failure(first) is None and plan.evidence("add-qa")[0].target is None
+    assert plan.evidence("add-qa")[0].output == "3"
