@@ -53,6 +53,7 @@ from .report.html import write_html
 from .report.markdown import render_markdown, with_focus, write_markdown
 from .scale import ScaleError, ScaleRequirement, format_number, parse_scale
 from .significance import CORRECTIONS
+from .textfit import terminal_width
 
 
 class UsageProblem(Exception):
@@ -86,8 +87,8 @@ def _history(args: argparse.Namespace) -> int:
     runs = Ledger(args.ledger).runs()
     if not runs:
         raise LedgerError(f"ledger {args.ledger}: no runs recorded (run pytest with --emergent-ledger, or emergent import)")
-    table = history(runs, args.capability, args.family)
-    print(format_history(table))
+    table = history(runs, args.capability, args.family, args.last)
+    print(format_history(table, None if args.wide else terminal_width()))
     return 0
 
 
@@ -125,6 +126,16 @@ def _show(args: argparse.Namespace) -> int:
               for found, result in wanted if found is run]
     print("\n\n".join(blocks))
     return 0
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
 
 
 def _alpha(text: str) -> float:
@@ -350,7 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd = command("history", _history, "capability × checkpoint table over every run in the ledger")
     cmd.add_argument("capability", nargs="?", help="a capability id, a glob (arith/*) or a part of ids")
-    cmd.add_argument("--family", help="only this model family")
+    cmd.add_argument("--family", help="only this model family (default: one table per family)")
+    cmd.add_argument("--last", type=_positive, metavar="N", help="only the last N checkpoints of each family")
+    cmd.add_argument("--wide", action="store_true", help="one line per capability whatever the terminal's width")
     command("runs", _runs, "list the runs in the ledger, oldest first")
     cmd = command("diff", _diff, "what changed from run A to run B; exit 1 only when something regressed")
     cmd.add_argument("a", help="run id (or prefix), latest, latest~N, or a JSON report file")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .ledger import CaseLoader, LedgerError, record_run, regressions
+from .ledger import CaseLoader, LedgerError, flipped_cases, record_run, regressions
+from .ledger.show import flip_lines
 from .report.forecast_once import OnceForecast
 from .report.github import annotations, in_github_actions
 from .report.terminal import write_section
@@ -90,8 +91,31 @@ def finish_run(state: EmergentState, session: pytest.Session, exitstatus: int) -
     _write(state, "job summary", "$GITHUB_STEP_SUMMARY",
            lambda: append_step_summary(document, history=recorded.runs, forecast=forecast))
     state.regressed = regressions(document)
+    state.flips = regressed_flips(state.regressed, document, recorded.runs, CaseLoader(out.ledger))
     if state.regressed and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+SHOWN_FLIPS = 3  # the cases under each regressed result in the terminal; `emergent diff --cases` has all
+
+
+def regressed_flips(regressed: list[dict[str, Any]], document: dict[str, Any], runs: list[dict[str, Any]],
+                    cases: CaseLoader) -> dict[tuple[str, str], list[str]]:
+    """Under each regressed result, the first cases that passed in its baseline and fail now."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for result in regressed:
+        base = result.get("baseline") or {}
+        run = document if base.get("run_id") == document.get("run_id") else next(
+            (r for r in runs if r.get("run_id") == base.get("run_id")), {"run_id": base.get("run_id")})
+        before = next((r for r in run.get("results", []) if r.get("capability") == result["capability"]
+                       and r.get("model") == base.get("model")), {"capability": result["capability"], "model": base.get("model")})
+        lost = [f for f in flipped_cases(cases(run, before), cases(document, result)) if f.lost]
+        lines = flip_lines(lost[:SHOWN_FLIPS])
+        if len(lost) > SHOWN_FLIPS:
+            lines.append(f"      … {len(lost) - SHOWN_FLIPS} more cases flipped pass → fail "
+                         f"(emergent diff {base.get('run_id')} {document.get('run_id')} --cases)")
+        out[(result["capability"], result["model"])] = lines or ["      (no flipped cases recorded)"]
+    return out
 
 
 def write_terminal(state: EmergentState, terminalreporter: Any) -> None:
@@ -100,7 +124,7 @@ def write_terminal(state: EmergentState, terminalreporter: Any) -> None:
     if state.document is not None:
         changes = {(r["capability"], r["model"]): r.get("change") for r in state.document["results"]}
     write_section(terminalreporter, state.all_headers(), list(state.results.values()), state.load_errors(), changes,
-                  state.regressed)
+                  state.regressed, full_ids=state.settings.full_ids, flips=state.flips)
     if state.document is not None and in_github_actions():
         for line in annotations(state.document):
             terminalreporter.write_line(line)

@@ -48,6 +48,7 @@ class EmergentState:
         self.started = dt.datetime.now(dt.timezone.utc)
         self.document: dict[str, Any] | None = None  # the run as recorded, once the session has finished
         self.regressed: list[dict[str, Any]] = []
+        self.flips: dict[tuple[str, str], list[str]] = {}  # regressed (capability, model) -> its flipped cases
 
     @property
     def strict(self) -> bool:

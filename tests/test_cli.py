@@ -29,6 +29,22 @@ def test_history_of_the_scenario_marks_changes(ledger_dir: Path, capsys):
     assert re.search(r"fmt/json\s+fail 0.2\s+fail 0.3\s+pass 0.9 ▲", out)
 
 
+def test_history_fits_the_terminal_and_keeps_the_last_checkpoints(ledger_dir: Path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "45")
+    assert main(["history", "--ledger", str(ledger_dir)]) == 0
+    narrow = capsys.readouterr().out
+    assert max(len(line) for line in narrow.splitlines()) <= 45 and narrow.count("capability") > 1
+    assert main(["history", "--ledger", str(ledger_dir), "--wide"]) == 0
+    assert capsys.readouterr().out.count("capability") == 1
+    assert main(["history", "--ledger", str(ledger_dir), "--last", "1", "--wide"]) == 0
+    out = capsys.readouterr().out
+    assert "the last 1 of 3" in out and re.search(r"qa/recall\s+fail 0.4 ▼", out)
+    with pytest.raises(SystemExit) as exit:
+        main(["history", "--ledger", str(ledger_dir), "--last", "0"])
+    assert exit.value.code == 2
+    assert "argument --last: expected a whole number of 1 or more, got '0'" in capsys.readouterr().err
+
+
 def test_diff_accepts_latest_and_report_files(ledger_dir: Path, tmp_path: Path, capsys):
     assert main(["diff", "latest~1", "latest", "--ledger", str(ledger_dir)]) == 1
     older = tmp_path / "older.json"

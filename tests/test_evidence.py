@@ -133,6 +133,11 @@ def test_a_real_drop_is_regressed_and_a_rerun_of_the_same_checkpoint_still_is(py
     add = by_capability(document)["add"]
     assert (add["change"], add["baseline"]["model"], first.ret) == ("regressed", "ckpt-a", 1)
     assert add["significance"]["test"] == "mcnemar-exact"
+    # the terminal names the cases behind the verdict: three of the 30 that flipped, and where the rest are
+    out = first.stdout.str().split("regressed (passed in the baseline")[1]
+    flipped = [line for line in out.splitlines() if line.startswith("      ↓ ")]
+    assert len(flipped) == 3 and all("(expected " in line for line in flipped)
+    assert "… 27 more cases flipped pass → fail (emergent diff " in out
     again, document = run(pytester, "--emergent-ledger=ledger")  # GitHub's "Re-run jobs"
     add = by_capability(document)["add"]
     assert (add["change"], add["baseline"]["model"], again.ret) == ("regressed", "ckpt-a", 1)

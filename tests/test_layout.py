@@ -19,7 +19,7 @@ PACKAGE = Path(pytest_emergent.__file__).parent
 
 # Lowest first. A unit imports only units of earlier layers (or itself).
 LAYERS: list[set[str]] = [
-    {"hints", "outcomes", "significance", "stash", "version"},  # rules and tests of change; stash keys; version
+    {"hints", "outcomes", "significance", "stash", "textfit", "version"},  # rules and tests of change; stash keys; text tables; version
     {"scale"},
     {"config", "results"},  # configuration; the typed records of a run
     {"backends"},  # the models' weights or servers, list in, list out
@@ -37,7 +37,7 @@ LAYERS: list[set[str]] = [
     {"__init__"},  # the public API gathers names from every layer
 ]
 NEVER_PYTEST = {"backends", "engine", "ledger", "report", "forecast", "results", "outcomes", "scale", "significance"}
-IMPORT_NOTHING = {"outcomes", "hints", "significance", "version"}  # of the project
+IMPORT_NOTHING = {"outcomes", "hints", "significance", "textfit", "version"}  # of the project
 
 
 def _unit(path: Path) -> str:

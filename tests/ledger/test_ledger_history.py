@@ -28,10 +28,37 @@ def test_the_text_shows_status_score_and_change_marks():
         done.append(assign_changes(run, done))
     text = format_history(history(done, "qa/recall"))
     lines = text.splitlines()
-    assert lines[0].split() == ["family", "tiny", "tiny", "tiny"]
+    assert lines[0] == "family tiny: 3 checkpoints"
     assert lines[1].split() == ["capability", "tiny-step1000", "tiny-step2000", "tiny-step3000"]
     assert "step 1,000" in lines[2]
     assert lines[4].split() == ["qa/recall", "pass", "0.9", "pass", "0.9", "fail", "0.4", "▼"]
+    assert lines[-1] == "▼ regressed"
+
+
+def test_each_family_gets_its_own_table_and_last_keeps_the_newest_checkpoints():
+    done = []
+    for run in checkpoint_runs():
+        done.append(assign_changes(run, done))
+    other = make_run([header("aaa-1b", "aaa", 1e9)], {("qa/other", "aaa-1b"): ("pass", None)}, minutes=99)
+    text = format_history(history([*done, other]))
+    assert text.index("family aaa: 1 checkpoint") < text.index("family tiny: 3 checkpoints")
+    aaa, tiny = text.split("family tiny")
+    assert "qa/other" in aaa and "qa/recall" not in aaa  # a family's table has only its capabilities
+    assert "qa/recall" in tiny and "qa/other" not in tiny
+    last = format_history(history([*done, other], last=2))
+    assert "family tiny: 2 checkpoints, the last 2 of 3" in last
+    assert "tiny-step1000" not in last and "tiny-step2000" in last and "tiny-step3000" in last
+    assert "family aaa: 1 checkpoint" in last
+
+
+def test_a_narrow_terminal_gets_the_columns_in_blocks():
+    done = []
+    for run in checkpoint_runs():
+        done.append(assign_changes(run, done))
+    text = format_history(history(done), width=40)
+    assert max(len(line) for line in text.splitlines()) <= 40
+    assert all(cp.name in text for cp in CHECKPOINTS)
+    assert text.count("capability") == 3  # one block per checkpoint at this width
 
 
 def test_a_model_recorded_in_two_runs_gets_a_column_per_run_named_by_run():
