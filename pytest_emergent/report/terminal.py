@@ -84,8 +84,9 @@ def matrix_lines(headers: dict[str, ModelHeader], results: list[Result],
     columns (None: no limit). `names` maps capability ids to what is shown (None: the ids)."""
     changes = changes or {}
     models = ordered_models(headers, results)
-    capabilities = list(dict.fromkeys(sorted((r.capability for r in results), key=natural_key)))
+    capabilities = list(dict.fromkeys(r.capability for r in results))
     shown = names(capabilities) if names else {c: c for c in capabilities}
+    capabilities.sort(key=lambda c: natural_key(shown[c]))  # in the order the reader sees them
     table = {(r.capability, r.model): r for r in results}
     rows = [[table.get((c, m)) for m in models] for c in capabilities]
     marks = [[changes.get((c, m)) for m in models] for c in capabilities]
