@@ -25,6 +25,8 @@ from .engine.recording import Recorder
 from .ledger import Ledger, LedgerError, find_run
 from .models.model import Model
 from .models.pool import ModelPool, check_model
+from .progress import TerminalProgress
+from .progress.screen import ReporterScreen
 from .results import ModelHeader, Result
 from .stash import ASSESSMENT_KEY, CAPABILITY_KEY, MODEL_KEY, SHEET_KEY
 
@@ -35,9 +37,12 @@ class EmergentState:
         self.settings = settings
         self.is_worker = hasattr(config, "workerinput")
         out = settings.outputs
+        # The plugin's lines and the progress of model work, on the terminal past the capture.
+        self.progress = TerminalProgress(ReporterScreen(config, self.is_worker))
         recorder = Recorder(out.record, fresh=not self.is_worker, say=self.say) if out.record else None
         self.cache = LazyCache(out.cache)
-        self.pool = ModelPool(list(settings.models), say=self.say, cache=self.cache, recorder=recorder)
+        self.pool = ModelPool(list(settings.models), say=self.say, cache=self.cache, recorder=recorder,
+                              progress=self.progress)
         self.spec_ids: dict[str, str] = {}  # YAML capability id -> the spec file that defines it
         self.plans: dict[str, Any] = {}  # model name -> the plan of its YAML items (capabilities/specs/planner)
         self.drawn: dict[tuple[str, int, int], list[Any]] = {}  # cases given by `draw`, by strategy, n, seed
@@ -60,17 +65,7 @@ class EmergentState:
 
     def say(self, message: str) -> None:
         """Progress that the user sees even while output is captured."""
-        reporter = self.config.pluginmanager.getplugin("terminalreporter")
-        if reporter is None or self.is_worker:
-            return
-        capman = self.config.pluginmanager.getplugin("capturemanager")
-        if capman is not None:
-            with capman.global_and_fixture_disabled():
-                reporter.ensure_newline()  # not at the end of a line of progress dots
-                reporter.write_line(f"[pytest-emergent] {message}")
-        else:
-            reporter.ensure_newline()
-            reporter.write_line(f"[pytest-emergent] {message}")
+        self.progress.line(message)
 
     # -- collection ------------------------------------------------------------------------
     @pytest.hookimpl(tryfirst=True)

@@ -19,7 +19,8 @@ PACKAGE = Path(pytest_emergent.__file__).parent
 
 # Lowest first. A unit imports only units of earlier layers (or itself).
 LAYERS: list[set[str]] = [
-    {"hints", "outcomes", "significance", "stash", "textfit", "version"},  # rules and tests of change; stash keys; text tables; version
+    # rules and tests of change; stash keys; text tables; the progress of model work; version
+    {"hints", "outcomes", "progress", "significance", "stash", "textfit", "version"},
     {"scale"},
     {"config", "results"},  # configuration; the typed records of a run
     {"backends"},  # the models' weights or servers, list in, list out
@@ -36,7 +37,8 @@ LAYERS: list[set[str]] = [
     {"plugin", "cli"},  # the pytest hooks; the `emergent` command
     {"__init__"},  # the public API gathers names from every layer
 ]
-NEVER_PYTEST = {"backends", "engine", "ledger", "report", "forecast", "results", "outcomes", "scale", "significance"}
+NEVER_PYTEST = {"backends", "engine", "ledger", "report", "forecast", "results", "outcomes", "scale", "significance",
+                "progress"}
 IMPORT_NOTHING = {"outcomes", "hints", "significance", "textfit", "version"}  # of the project
 
 

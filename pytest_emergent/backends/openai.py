@@ -22,6 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..config import ModelConfig
+from ..progress import advance
 from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo, RequestError
 
 if TYPE_CHECKING:
@@ -185,8 +186,12 @@ class OpenAIBackend(Backend):
 
         if len(items) <= 1:
             return [one(item) for item in items]
+        answers = []
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(items))) as pool:
-            return list(pool.map(one, items))
+            for answer in pool.map(one, items):  # counted here: the workers' threads hold no task
+                answers.append(answer)
+                advance()
+        return answers
 
     # -- requests -----------------------------------------------------------------------------
     def _generate_one(self, request: GenerateRequest) -> str:

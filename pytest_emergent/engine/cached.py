@@ -11,6 +11,7 @@ from typing import Any
 
 from ..backends.base import Backend, GenerateRequest, LoglikelihoodRequest, ModelInfo, RequestError
 from ..backends.codec import decode_response, encode_response, request_key
+from ..progress import advance
 from .cache import ResponseCache
 
 
@@ -29,6 +30,7 @@ class CachedBackend(Backend):
         self.misses += len(missing)
         answers: dict[int, Any] = {i: decode_response(requests[i], stored[keys[i]]) for i in range(len(requests))
                                    if keys[i] in stored}
+        advance(len(answers), cached=True)
         if missing:
             fresh = compute([requests[i] for i in missing])
             answers.update(zip(missing, fresh))

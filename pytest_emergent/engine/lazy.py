@@ -12,6 +12,7 @@ from typing import Any
 from ..backends import Backend, BackendError, load_backend
 from ..backends.base import GenerateRequest, LoglikelihoodRequest, ModelInfo
 from ..config import ModelConfig, ModelConfigError
+from ..progress import paused, quiet_library_bars, speaking
 
 
 class LazyBackend(Backend):
@@ -29,7 +30,10 @@ class LazyBackend(Backend):
                 raise BackendError(self.error)
             self.say(f"loading model {self.config.name} ({self.config.backend})")
             try:
-                self._inner = load_backend(self.config)
+                # Loading is not work on requests (left out of the rate); what the loader says goes
+                # to the terminal, and the libraries' bars nowhere, not into a test's captured output.
+                with paused(), speaking(self.say), quiet_library_bars():
+                    self._inner = load_backend(self.config)
             except (BackendError, ModelConfigError) as exc:
                 self.error = str(exc)
             except Exception as exc:  # any loader failure: one clear message, not a traceback per test

@@ -10,15 +10,18 @@ observer (the plugin keeps them as the test's evidence).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
 from ..backends.base import Backend, BackendError, GenerateRequest, LoglikelihoodRequest, RequestError
+from ..progress import Display, Task, track
 from ..scale import Scale
 from .framing import FORMATS, Framed, Layout, Shot, check_format, frame, frame_messages
 
 T = TypeVar("T")
 Observer = Callable[[str, Sequence[Any], Sequence[Any]], None]  # (kind, requests, answers)
+LONG_LIST = 32  # a call with this many distinct requests shows its progress (when it lasts)
 
 __all__ = ["FORMATS", "Choice", "Layout", "Model", "Shot"]
 
@@ -61,14 +64,24 @@ class Model:
     family: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
     observer: Observer | None = field(default=None, repr=False, compare=False)
+    progress: Display | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"<Model {self.name} params={self.scale.params}>"
 
     # -- the two ways to the backend ---------------------------------------------------------
+    def working(self, total: int, *, least: int = 1) -> AbstractContextManager[Task | None]:
+        """`total` requests to this model as one task, its progress on the terminal while it lasts;
+        calls made inside it count into it. Fewer than `least` requests: no task."""
+        return track(self.name, total, self.progress, least=least)
+
     def _ask(self, kind: str, requests: Sequence[T], call: Callable[[list[T]], list[Any]]) -> list[Any]:
         distinct = list(dict.fromkeys(requests))
-        answers = dict(zip(distinct, call(distinct) if distinct else []))
+        with self.working(len(distinct), least=LONG_LIST) as task:
+            before = task.done if task is not None else 0
+            answers = dict(zip(distinct, call(distinct) if distinct else []))
+            if task is not None:
+                task.reach(before + len(distinct))  # what the backend did not count itself
         out = [answers[r] for r in requests]
         if self.observer is not None:
             self.observer(kind, requests, out)

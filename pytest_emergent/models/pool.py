@@ -21,6 +21,7 @@ from ..engine.cached import CachedBackend
 from ..engine.fingerprint import fingerprint
 from ..engine.lazy import LazyBackend
 from ..engine.recording import Recorder, RecordingBackend
+from ..progress import Display, speaking
 from ..results import ModelHeader
 from ..scale import Scale
 from .model import Model
@@ -79,9 +80,10 @@ class ModelPool:
     """Models by name: built on first use, answered from the response cache when it has them."""
 
     def __init__(self, configs: list[ModelConfig], say: Say = lambda _m: None, *, cache: LazyCache | None = None,
-                 recorder: Recorder | None = None):
+                 recorder: Recorder | None = None, progress: Display | None = None):
         self.configs = {c.name: c for c in configs}
         self.say = say
+        self.progress = progress  # where the models' long work shows (the session's terminal)
         self.cache = cache or LazyCache(None)
         self.recorder = recorder
         self.loaded: dict[str, Model] = {}
@@ -121,7 +123,8 @@ class ModelPool:
             self.errors[name] = str(exc)
             raise
         model = Model(name=name, backend=backend, scale=backend.scale(declared_scale(config)),
-                      traits=config.traits, family=config.family, info={"backend": config.backend, **info.details})
+                      traits=config.traits, family=config.family, info={"backend": config.backend, **info.details},
+                      progress=self.progress)
         if self.recorder is not None:
             self.recorder.model(name, self.header(name, model).to_dict())
             model.backend = RecordingBackend(name, backend, self.recorder)
@@ -140,7 +143,8 @@ class ModelPool:
     def release(self, name: str) -> None:
         model = self.loaded.pop(name, None)
         if model is not None:
-            model.backend.close()
+            with speaking(self.say):  # what a backend says as it closes (vLLM's prefix-cache use)
+                model.backend.close()
 
     def close(self) -> None:
         for name in list(self.loaded):

@@ -12,6 +12,7 @@ from pytest_emergent import Model, Scale
 from pytest_emergent.backends import BackendError, GenerateRequest, LoglikelihoodRequest, RequestError
 from pytest_emergent.backends.openai import OpenAIBackend, Secret, load
 from pytest_emergent.config import parse_spec_string
+from pytest_emergent.progress import Task, track
 
 
 class Scripted(BaseHTTPRequestHandler):
@@ -208,3 +209,18 @@ def test_pytest_l_and_junit_xml_never_show_the_key(pytester, server, monkeypatch
     assert f"scripted {code} for Bearer ***" in output  # the server's words are shown, the key is not
     assert KEY not in output
     assert KEY not in (pytester.path / "junit.xml").read_text(encoding="utf-8")
+
+
+def test_answers_are_counted_one_by_one_as_they_come_back_from_the_server(server):
+    seen: list[int] = []
+
+    class Display:
+        def update(self, task: Task) -> None:
+            seen.append(task.done)
+
+        def end(self, task: Task, finished: bool) -> None:
+            pass
+
+    with track("smol", 5, Display()):
+        backend(server).generate([GenerateRequest(f"Q: capital number {i}?\nA:", 8) for i in range(5)])
+    assert seen == [1, 2, 3, 4, 5]

@@ -6,6 +6,7 @@ built-in models).
 
 from __future__ import annotations
 
+from ...progress import advance
 from ..base import GenerateRequest, Loglikelihood, LoglikelihoodRequest
 from ..tokens import split_pair
 from .base import TransformersBackend
@@ -25,6 +26,7 @@ class CausalBackend(TransformersBackend):
                             lambda row, toks, stops=stops: self.stopped(toks, stops[row]), self.pad_id)
             for row, index in enumerate(batch):
                 out[index] = self.finish(tokens[row], requests[index].max_new_tokens, stops[row])
+            advance(len(batch))
         return out
 
     def split(self, request: LoglikelihoodRequest) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -37,4 +39,5 @@ class CausalBackend(TransformersBackend):
         # Options are short: a batch of `batch_size` contexts carries about four continuations each.
         for batch in group_batches(pairs, self.batch_size * 4):
             results.update(score_batch(self.model, pairs, batch, self.pad_id))
+            advance(sum(len(members) for _, members in batch))
         return [Loglikelihood(results[i][0], results[i][1], len(pairs[i][1])) for i in range(len(pairs))]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -18,14 +17,12 @@ from typing import Any
 
 from ...config import ModelConfig, locate
 from ...config.paths import cache_root
+from ...progress import quiet_library_bars
+from ...progress import say as _say
 from ..base import BackendError
 
 _DTYPES = {"float32": "float32", "fp32": "float32", "bfloat16": "bfloat16", "bf16": "bfloat16",
            "float16": "float16", "fp16": "float16"}
-
-
-def _say(message: str) -> None:
-    print(f"[pytest-emergent] {message}", file=sys.stderr, flush=True)
 
 
 def source_of(spec: ModelConfig) -> tuple[str, str | None]:
@@ -83,7 +80,7 @@ def load_model_and_tokenizer(spec: ModelConfig) -> tuple[Any, Any]:
     """Load (model, tokenizer) for a decoder-only spec, in eval mode, on the CPU or given device."""
     try:
         import torch  # noqa: F401
-        from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+        import transformers  # noqa: F401
     except ImportError as exc:
         raise BackendError(f"model {spec.name!r}: the hf backend needs torch and transformers ({exc}); "
                            "pip install 'pytest-emergent' installs them") from None
@@ -95,36 +92,36 @@ def load_model_and_tokenizer(spec: ModelConfig) -> tuple[Any, Any]:
         kwargs["revision"] = spec.revision
     started = time.perf_counter()
     cached = _dequant_dir(Path(location) / gguf_file) if gguf_file else None
-    # transformers' progress bars would land in the captured output of whichever test loads the
-    # model; the plugin says what it loads and how long it took on the terminal instead.
-    from transformers.utils import logging as hf_logging
-
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
+    # transformers' progress bars (shards, GGUF dequantisation) would land in the captured output of
+    # whichever test loads the model; the plugin says what it loads and how long it took instead.
     try:
-        if cached is not None and (cached / "config.json").is_file():
-            tokenizer = AutoTokenizer.from_pretrained(cached)
-            model = AutoModelForCausalLM.from_pretrained(cached, dtype=dtype)
-        elif gguf_file:
-            _say(f"loading {spec.name} from {gguf_file} (dequantising; the first load is slow, later ones use a cached copy)")
-            tokenizer = AutoTokenizer.from_pretrained(location, gguf_file=gguf_file)
-            model = AutoModelForCausalLM.from_pretrained(location, gguf_file=gguf_file, dtype=torch_float32())
-            _save_dequantised(model, tokenizer, cached)
-            model = model.to(dtype)
-        else:
-            tokenizer = AutoTokenizer.from_pretrained(location, **kwargs)
-            config = AutoConfig.from_pretrained(location, **kwargs)
-            auto = AutoModelForSeq2SeqLM if getattr(config, "is_encoder_decoder", False) else AutoModelForCausalLM
-            model = auto.from_pretrained(location, dtype=dtype, **kwargs)
+        with quiet_library_bars():
+            model, tokenizer = _load(spec, location, gguf_file, dtype, cached, kwargs)
     except (OSError, ValueError) as exc:
         raise BackendError(f"model {spec.name!r}: cannot load from {location}"
                            f"{' (' + gguf_file + ')' if gguf_file else ''}: {str(exc).splitlines()[0]}") from None
-    finally:
-        if bars:
-            hf_logging.enable_progress_bar()
     model = model.to(device_of(spec)).eval()
     _say(f"loaded {spec.name} in {time.perf_counter() - started:.1f} s")
     return model, tokenizer
+
+
+def _load(spec: ModelConfig, location: str, gguf_file: str | None, dtype: Any, cached: Path | None,
+          kwargs: dict[str, Any]) -> tuple[Any, Any]:
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+
+    if cached is not None and (cached / "config.json").is_file():
+        return AutoModelForCausalLM.from_pretrained(cached, dtype=dtype), AutoTokenizer.from_pretrained(cached)
+    if gguf_file:
+        _say(f"loading {spec.name} from {gguf_file} (dequantising; the first load is slow, later ones use a cached copy)")
+        tokenizer = AutoTokenizer.from_pretrained(location, gguf_file=gguf_file)
+        model = AutoModelForCausalLM.from_pretrained(location, gguf_file=gguf_file, dtype=torch_float32())
+        if cached is not None:
+            _save_dequantised(model, tokenizer, cached)
+        return model.to(dtype), tokenizer
+    tokenizer = AutoTokenizer.from_pretrained(location, **kwargs)
+    config = AutoConfig.from_pretrained(location, **kwargs)
+    auto = AutoModelForSeq2SeqLM if getattr(config, "is_encoder_decoder", False) else AutoModelForCausalLM
+    return auto.from_pretrained(location, dtype=dtype, **kwargs), tokenizer
 
 
 def device_of(spec: ModelConfig) -> str:

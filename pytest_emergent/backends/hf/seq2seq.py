@@ -6,6 +6,7 @@ from typing import Any
 
 import torch
 
+from ...progress import advance
 from ..base import GenerateRequest, Loglikelihood, LoglikelihoodRequest
 from .base import DEFAULT_BATCH_SIZE, TransformersBackend
 
@@ -59,6 +60,7 @@ class Seq2SeqBackend(TransformersBackend):
                 alive = still
             for r, index in enumerate(batch):
                 out[index] = self.finish(tokens[r], budgets[r], requests[index].stop)
+            advance(len(batch))
         return out
 
     @torch.inference_mode()
@@ -88,6 +90,7 @@ class Seq2SeqBackend(TransformersBackend):
                 t = torch.tensor(target, device=device)
                 out[i] = Loglikelihood(float(rows.gather(-1, t[:, None]).sum()), bool((rows.argmax(-1) == t).all()),
                                        len(target))
+            advance(len(batch))
         return [out[i] for i in range(len(requests))]
 
     def details(self) -> dict[str, Any]:

@@ -89,10 +89,11 @@ def ask(model: Model, requests: list[Any], stats: PlanStats) -> dict[Any, Any]:
     stats.requested += len(requests)
     stats.distinct += len(generate) + len(score)
     answers: dict[Any, Any] = {}
-    for batch, call in ((generate, model.complete), (score, model.score)):
-        if batch:
-            answers.update(zip(batch, call(batch, keep_errors=True)))
-            stats.calls += 1
+    with model.working(len(generate) + len(score)):  # one task on the terminal: "340/1200 requests, ETA 1m10s"
+        for batch, call in ((generate, model.complete), (score, model.score)):
+            if batch:
+                answers.update(zip(batch, call(batch, keep_errors=True)))
+                stats.calls += 1
     stats.seconds += time.perf_counter() - started
     return answers
 
