@@ -14,7 +14,7 @@ from typing import Any
 
 from ..outcomes import Status
 from ..scale import format_number
-from ..textfit import render
+from ..textfit import render, short_ids
 from .checkpoints import Checkpoint, checkpoints_of
 
 # ▲ lit up, ▼ regressed, ↓ a significant drop above the threshold, ≈ a flip within noise,
@@ -109,27 +109,30 @@ def _scale_text(cp: Checkpoint) -> str:
 
 def format_history(table: HistoryTable, width: int | None = None) -> str:
     """Plain text, one table per family: a header of model and scale, then one row per capability
-    the family has a result for; fitted to `width` columns (None: no limit)."""
+    the family has a result for (by its short id, textfit.short_ids); fitted to `width` columns
+    (None: no limit)."""
     if not table.checkpoints:
         return "no results in the ledger match"
     titles = table.column_titles()
+    shown = short_ids(list(table.capabilities))
     families = list(dict.fromkeys(cp.family for cp in table.checkpoints))
     out: list[str] = []
     for family in families:
         columns = [i for i, cp in enumerate(table.checkpoints) if cp.family == family]
         header = [("capability", [titles[i] for i in columns]),
                   ("", [_scale_text(table.checkpoints[i]) for i in columns])]
-        rows = [(cap, [table.cells[(cap, i)].text() if (cap, i) in table.cells else "-" for i in columns])
-                for cap in table.capabilities if any((cap, i) in table.cells for i in columns)]
-        shown = f", the last {len(columns)} of {table.counts[family]}" if table.counts.get(family, 0) > len(columns) else ""
-        out.append(f"family {family}: {_plural(len(columns), 'checkpoint')}{shown}")
+        rows = [(shown[cap], [table.cells[(cap, i)].text() if (cap, i) in table.cells else "-" for i in columns])
+                for cap in sorted(table.capabilities, key=shown.__getitem__)
+                if any((cap, i) in table.cells for i in columns)]
+        last = f", the last {len(columns)} of {table.counts[family]}" if table.counts.get(family, 0) > len(columns) else ""
+        out.append(f"family {family}: {_plural(len(columns), 'checkpoint')}{last}")
         for number, block in enumerate(render(header, rows, width, rule=True)):
             out += ([""] if number else []) + block
         out.append("")
     used = {cell.change for cell in table.cells.values()}
-    shown_marks = [text for change, text in LEGEND.items() if change in used]
-    if shown_marks:
-        out.append("   ".join(shown_marks))
+    marks = [text for change, text in LEGEND.items() if change in used]
+    if marks:
+        out.append("   ".join(marks))
     return "\n".join(out).rstrip("\n")
 
 
