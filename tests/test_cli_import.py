@@ -19,19 +19,25 @@ needs_data = pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} (real lm-eval
 
 
 @needs_data
-def test_importing_real_lm_eval_sweeps_gives_a_history_table_and_a_plot_per_task(tmp_path: Path, capsys):
+def test_importing_real_lm_eval_sweeps_gives_a_history_table_and_a_plot_per_task(tmp_path: Path, capsys,
+                                                                                 monkeypatch):
     files = sorted(str(p) for p in DATA.glob("*/*.json"))
     ledger = str(tmp_path / "ledger")
     assert main(["import", *files, "--ledger", ledger]) == 0
     assert len(Ledger(ledger).runs()) == len(files) == 13
     capsys.readouterr()
+    monkeypatch.setenv("COLUMNS", "200")
     assert main(["history", "lm-eval/piqa/*", "--ledger", ledger]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1].split()[1:] == ["bloom-560m", "bloom-1b1", "bloom-1b7", "bloom-3b", "bloom-7b1", "opt-125m",
-                                    "opt-350m", "opt-1.3b", "opt-2.7b", "opt-6.7b", "opt-13b", "opt-30b", "opt-66b"]
-    assert lines[2].split() == ["559M", "1.07B", "1.72B", "3B", "7.07B", "125M", "331M", "1.32B", "2.65B", "6.66B",
-                                "12.9B", "30B", "65.7B"]  # exact sizes of these public families
-    assert lines[4].split()[:3] == ["lm-eval/piqa/0-shot", "0.637", "0.672"]
+    # one table per family, each in checkpoint order with the families' exact sizes
+    bloom, opt = lines.index("family bloom: 5 checkpoints"), lines.index("family opt: 8 checkpoints")
+    assert lines[bloom + 1].split()[1:] == ["bloom-560m", "bloom-1b1", "bloom-1b7", "bloom-3b", "bloom-7b1"]
+    assert lines[bloom + 2].split() == ["559M", "1.07B", "1.72B", "3B", "7.07B"]
+    assert lines[bloom + 4].split()[:3] == ["lm-eval/piqa/0-shot", "0.637", "0.672"]
+    assert lines[opt + 1].split()[1:] == ["opt-125m", "opt-350m", "opt-1.3b", "opt-2.7b", "opt-6.7b", "opt-13b",
+                                          "opt-30b", "opt-66b"]
+    assert lines[opt + 2].split() == ["125M", "331M", "1.32B", "2.65B", "6.66B", "12.9B", "30B", "65.7B"]
+    assert lines[opt + 4].split()[:3] == ["lm-eval/piqa/0-shot", "0.63", "0.644"]
     html_path = tmp_path / "report.html"
     assert main(["report", "--html", str(html_path), "--ledger", ledger]) == 0
     plots = re.findall(r"<figure><figcaption>(.*?)</figcaption>(.*?)</figure>", html_path.read_text())
