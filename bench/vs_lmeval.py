@@ -7,8 +7,13 @@ which both tools load). Tasks: ../shared/bench/lmeval (200 two-digit additions, 
 few-shot examples): multiple choice over 4 numbers, and greedy generation (16 tokens, stop at a
 newline, exact match). lm-eval runs at batch sizes 8 and 16 and its best is kept (batch 1 is far
 slower: 0.21 items/s on generation; pass --lmeval-batch-sizes 1,8,16 to see it); model loading
-is not timed for either tool. Then a cold and a cached run of the shipped suite through pytest
-(each a whole `pytest` process, start-up included).
+is not timed for any tool. pytest-emergent runs twice: through its Python API (`Model.choose`,
+`Model.generate`, in this process) and as YAML capability specs over the same items (a `pytest`
+process per task on a temporary spec folder, empty response cache, no ledger; timed by the spec
+plan's own work, framing and asking, read by bench/spec_probe.py; the whole process's time is
+printed beside it). The recorded requests of the YAML run are checked against lm-eval's prompts.
+Then a cold and a cached run of the shipped suite through pytest (each a whole `pytest` process,
+start-up included).
 Prints items/s for each, accuracy for each, and the ratios.
 """
 
@@ -27,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from lmeval_specs import run_yaml  # noqa: E402 - bench/ is the script's folder
 
 TASKS = {"mc": "anchor_arith_mc", "gen": "anchor_arith_gen"}
 
@@ -74,17 +81,23 @@ def run_ours(folder: Path, data: Path, limit: int) -> dict[str, dict]:
     backend = load_backend(parse_spec_string(f"hf:{folder}"))
     model = Model("smollm2", backend, Scale())
     out = {}
+    from spec_probe import count_batches
+
+    seen = count_batches()
     prompts, docs = contexts(data, "mc", limit)
     started = time.perf_counter()
     picks = model.choose(prompts, [[" " + c for c in d["choices"]] for d in docs])
     seconds = time.perf_counter() - started
-    out["mc"] = {"seconds": seconds, "score": sum(p.index == d["label"] for p, d in zip(picks, docs)) / len(docs)}
+    out["mc"] = {"seconds": seconds, "score": sum(p.index == d["label"] for p, d in zip(picks, docs)) / len(docs),
+                 "batches": {k: v[:] for k, v in seen.items()}}
+    for values in seen.values():
+        values.clear()
     prompts, docs = contexts(data, "gen", limit)
     started = time.perf_counter()
     answers = model.generate(prompts, max_new_tokens=16, stop="\n")
     seconds = time.perf_counter() - started
     exact = sum("".join(a.split()) == "".join(d["answer"].split()) for a, d in zip(answers, docs)) / len(docs)
-    out["gen"] = {"seconds": seconds, "score": exact}
+    out["gen"] = {"seconds": seconds, "score": exact, "batches": {k: v[:] for k, v in seen.items()}}
     backend.close()
     return out
 
@@ -133,39 +146,95 @@ def run_cached() -> tuple[float, float]:
     return times[0], statistics.median(times[1:])
 
 
+def batches(seen: dict[str, list]) -> str:
+    """The batches the hf backend ran, briefly: rows per generation batch, contexts/rows per scoring batch."""
+    def runs(values: list[str]) -> str:
+        out: list[list] = []
+        for value in values:
+            if out and out[-1][0] == value:
+                out[-1][1] += 1
+            else:
+                out.append([value, 1])
+        return " ".join(v if n == 1 else f"{v}×{n}" for v, n in out)
+    parts = []
+    if seen["generate"]:
+        parts.append(f"generate rows {runs([str(n) for n in seen['generate']])}")
+    if seen["score"]:
+        parts.append(f"score contexts/rows {runs([f'{c}/{r}' for c, r in seen['score']])}")
+    return "; ".join(parts) or "none"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=200)
     parser.add_argument("--lmeval-python", default=str(ROOT / ".venv-bench" / "bin" / "python"))
     parser.add_argument("--lmeval-batch-sizes", default="8,16")
     parser.add_argument("--cached-only", action="store_true", help="only the cold-versus-cached re-run")
+    parser.add_argument("--no-lmeval", action="store_true", help="the Python API and the YAML specs only")
+    parser.add_argument("--no-suite", action="store_true", help="leave out the cold-versus-cached re-run")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch threads of every tool (OMP_NUM_THREADS; default: torch's own, one per core). "
+                             "On a busy machine 1 keeps the tools from stalling on each other's cores")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if args.threads:
+        os.environ["OMP_NUM_THREADS"] = str(args.threads)  # read by torch at start, here and in every subprocess
     if args.cached_only:
         return report_cached()
+    if not args.no_lmeval and not Path(args.lmeval_python).exists():
+        sys.exit(f"bench: no lm-eval environment at {args.lmeval_python}; create it with `make bench-env`")
     data, folder = data_dir(), model_folder()
     print(f"model: SmolLM2-135M-Instruct, float32, {folder}")
-    print(f"items: {args.limit} per task; torch threads: {os.cpu_count()} cores")
-    ours = run_ours(folder, data, args.limit)
-    for kind, result in ours.items():
-        print(f"  pytest-emergent {kind:3}: {args.limit / result['seconds']:6.2f} items/s, score {result['score']:.3f}")
-    if not Path(args.lmeval_python).exists():
-        sys.exit(f"bench: no lm-eval environment at {args.lmeval_python}; create it with `make bench-env`")
-    theirs = run_lmeval(args.lmeval_python, folder, data, args.limit, args.lmeval_batch_sizes.split(","))
-    # Measured again after lm-eval, keeping the slower of the two: the machine's load may change.
-    again = run_ours(folder, data, args.limit)
-    for kind, result in again.items():
-        print(f"  pytest-emergent {kind:3} (again): {args.limit / result['seconds']:6.2f} items/s")
-    ours = {kind: max(ours[kind], again[kind], key=lambda r: r["seconds"]) for kind in ours}
+    import torch
+
+    torch.set_num_threads(args.threads or torch.get_num_threads())
+    print(f"items: {args.limit} per task; {os.cpu_count()} cores, {torch.get_num_threads()} torch threads; "
+          f"load average {load()} at the start")
+    ours, yaml = measure(folder, data, args.limit, "")
+    theirs = {}
+    if not args.no_lmeval:
+        theirs = run_lmeval(args.lmeval_python, folder, data, args.limit, args.lmeval_batch_sizes.split(","))
+        # Measured again after lm-eval, keeping the slower of each: the machine's load may change.
+        again, yaml_again = measure(folder, data, args.limit, " (again)")
+        ours = {kind: max(ours[kind], again[kind], key=lambda r: r["seconds"]) for kind in ours}
+        yaml = {kind: max(yaml[kind], yaml_again[kind], key=lambda r: r["seconds"]) for kind in yaml}
+    print(f"load average {load()} at the end")
     print()
-    print(f"{'task':6} {'lm-eval items/s':>16} {'emergent items/s':>17} {'ratio':>7} {'same accuracy':>14}")
+    print("items/s: model work (loading excluded); ratio: lm-eval's seconds at its best batch size / ours")
+    print(f"{'task':5} {'lm-eval':>13} {'Python API':>16} {'YAML spec':>16}  same accuracy (lm-eval / Python / YAML)")
     for kind in TASKS:
-        a, b = theirs[kind], ours[kind]
-        ratio = a["seconds"] / b["seconds"]
-        same = abs(a["score"] - b["score"]) < 1e-9
-        print(f"{kind:6} {args.limit / a['seconds']:16.2f} {args.limit / b['seconds']:17.2f} {ratio:6.2f}x "
-              f"{str(same) + ' (' + format(b['score'], '.3f') + ')':>14}")
-    report_cached()
+        a, b, c = theirs.get(kind), ours[kind], yaml[kind]
+        base = f"{args.limit / a['seconds']:7.2f} (b{a['batch_size']:>2})" if a else f"{'-':>13}"
+        cells = [f"{args.limit / r['seconds']:7.2f} {a['seconds'] / r['seconds'] if a else 0:6.2f}x"
+                 if a else f"{args.limit / r['seconds']:7.2f} {'-':>7}" for r in (b, c)]
+        scores = [r["score"] for r in ((a,) if a else ()) + (b, c)]
+        same = "yes" if max(scores) - min(scores) < 1e-9 else "NO"
+        print(f"{kind:5} {base:>13} {cells[0]:>16} {cells[1]:>16}  {same} ({' / '.join(f'{x:.3f}' for x in scores)})")
+    if not args.no_suite:
+        report_cached()
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(folder: Path, data: Path, limit: int, note: str) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The Python API, then the YAML specs, on the same items; prints what each did."""
+    ours = run_ours(folder, data, limit)
+    for kind, result in ours.items():
+        print(f"  Python API {kind:3}{note}: {limit / result['seconds']:6.2f} items/s, score {result['score']:.3f}; "
+              f"{batches(result['batches'])}")
+    yaml = run_yaml(folder, data, limit, {kind: contexts(data, kind, limit) for kind in TASKS})
+    for kind, result in yaml.items():
+        plan = result["plan"]
+        print(f"  YAML spec  {kind:3}{note}: {limit / result['seconds']:6.2f} items/s ({result['seconds']:.1f} s framing "
+              f"and asking, {plan['ask_seconds']:.1f} s of it asking; the plugin's plan time {plan['plan_seconds']:.1f} s; "
+              f"whole pytest process {result['process']:.1f} s), score {result['score']:.3f}")
+        print(f"      prompts: {result['prompts'] or 'the same as lm-eval' + chr(39) + 's'}; {plan['requested']} requests, "
+              f"{plan['distinct']} distinct, {plan['calls']} Model calls; {batches(result['batches'])}")
+        if kind == "gen" and abs(result["lmeval_score"] - result["score"]) > 1e-9:
+            print(f"      graded as lm-eval grades (all whitespace removed): {result['lmeval_score']:.3f}")
+    return ours, yaml
 
 
 def report_cached() -> None:

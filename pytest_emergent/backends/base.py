@@ -1,6 +1,7 @@
 """Requests, results and the Backend interface every backend implements.
 
-Backends take lists and return lists in the same order; batching is theirs to do. An answer
+Backends take lists and return lists in the same order; batching is theirs to do (and `answer`
+takes both kinds at once, where sharing work between them pays). An answer
 may be a `RequestError` when that one request failed; a failure of the whole call raises
 `BackendError`.
 """
@@ -72,6 +73,13 @@ class Backend(ABC):
 
     @abstractmethod
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Loglikelihood | RequestError]: ...
+
+    def answer(self, generate: list[GenerateRequest], score: list[LoglikelihoodRequest]
+               ) -> tuple[list[str | RequestError], list[Loglikelihood | RequestError]]:
+        """Both kinds at once, for a backend that can share work between them (the hf backend
+        scores a continuation of a generated prompt from the generation's own pass); by default
+        `generate`, then `loglikelihood`."""
+        return (self.generate(generate) if generate else [], self.loglikelihood(score) if score else [])
 
     def supports_chat(self) -> bool:
         """Whether requests with `messages` can be answered (a chat template or a chat endpoint)."""

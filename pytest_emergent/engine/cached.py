@@ -22,28 +22,45 @@ class CachedBackend(Backend):
         self.name, self.inner, self.cache, self.fingerprint = name, inner, cache, fingerprint
         self.hits = self.misses = 0
 
-    def _answer(self, requests: list[Any], kind: str, compute: Callable[[list[Any]], list[Any]]) -> list[Any]:
+    def _lookup(self, requests: list[Any]) -> tuple[list[str], dict[int, Any], list[int]]:
+        """(keys, the stored answers by index, the indices of the requests not stored)."""
         keys = [request_key(r, self.fingerprint) for r in requests]
-        stored = self.cache.get_many(keys)
+        stored = self.cache.get_many(keys) if requests else {}
         missing = [i for i, key in enumerate(keys) if key not in stored]
         self.hits += len(requests) - len(missing)
         self.misses += len(missing)
         answers: dict[int, Any] = {i: decode_response(requests[i], stored[keys[i]]) for i in range(len(requests))
                                    if keys[i] in stored}
         advance(len(answers), cached=True)
+        return keys, answers, missing
+
+    def _store(self, kind: str, keys: list[str], answers: dict[int, Any], missing: list[int], fresh: list[Any]) -> list[Any]:
+        answers.update(zip(missing, fresh))
+        # A failed request is not an answer: it is asked again next time.
         if missing:
-            fresh = compute([requests[i] for i in missing])
-            answers.update(zip(missing, fresh))
-            # A failed request is not an answer: it is asked again next time.
             self.cache.put_many(self.name, kind, [(keys[i], encode_response(answers[i])) for i in missing
                                                   if not isinstance(answers[i], RequestError)])
-        return [answers[i] for i in range(len(requests))]
+        return [answers[i] for i in range(len(keys))]
+
+    def _answer(self, requests: list[Any], kind: str, compute: Callable[[list[Any]], list[Any]]) -> list[Any]:
+        keys, answers, missing = self._lookup(requests)
+        fresh = compute([requests[i] for i in missing]) if missing else []
+        return self._store(kind, keys, answers, missing, fresh)
 
     def generate(self, requests: list[GenerateRequest]) -> list[Any]:
         return self._answer(requests, "generate", self.inner.generate)
 
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Any]:
         return self._answer(requests, "loglikelihood", self.inner.loglikelihood)
+
+    def answer(self, generate: list[GenerateRequest], score: list[LoglikelihoodRequest]) -> tuple[list[Any], list[Any]]:
+        """Both kinds: what the cache lacks of either goes to the model in one `answer` call."""
+        looked = self._lookup(generate), self._lookup(score)
+        (_, _, gen_missing), (_, _, score_missing) = looked
+        fresh: tuple[list[Any], list[Any]] = ([], [])
+        if gen_missing or score_missing:
+            fresh = self.inner.answer([generate[i] for i in gen_missing], [score[i] for i in score_missing])
+        return (self._store("generate", *looked[0], fresh[0]), self._store("loglikelihood", *looked[1], fresh[1]))
 
     def _info_record(self) -> dict[str, Any]:
         known = self.cache.model_info(self.fingerprint)

@@ -52,6 +52,9 @@ class LazyBackend(Backend):
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Any]:
         return self.inner.loglikelihood(requests)
 
+    def answer(self, generate: list[GenerateRequest], score: list[LoglikelihoodRequest]) -> tuple[list[Any], list[Any]]:
+        return self.inner.answer(generate, score)
+
     def supports_chat(self) -> bool:
         return self.inner.supports_chat()
 

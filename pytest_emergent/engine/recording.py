@@ -69,6 +69,10 @@ class RecordingBackend(Backend):
     def loglikelihood(self, requests: list[LoglikelihoodRequest]) -> list[Any]:
         return self._record(requests, self.inner.loglikelihood(requests))
 
+    def answer(self, generate: list[GenerateRequest], score: list[LoglikelihoodRequest]) -> tuple[list[Any], list[Any]]:
+        generated, scored = self.inner.answer(generate, score)
+        return self._record(generate, generated), self._record(score, scored)
+
     def info(self) -> ModelInfo:
         return self.inner.info()
 

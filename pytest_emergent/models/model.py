@@ -1,8 +1,8 @@
 """The `model` object a test receives: generate, loglikelihood, choose, chat over a backend.
 
 Every method takes one input or a list; a list becomes one backend call, with identical
-requests computed once. All of them, and the YAML spec items' planner, reach the backend
-through the same two methods, `complete` and `score`: the one place where requests are
+requests computed once. All of them reach the backend through `complete` and `score`, and the
+YAML spec items' planner through `ask`, both at once: the one place where requests are
 deduplicated, failures are told apart from answers, and every exchange is shown to the
 observer (the plugin keeps them as the test's evidence).
 """
@@ -101,6 +101,22 @@ class Model:
         __tracebackhide__ = True
         out = self._ask("loglikelihood", requests, self.backend.loglikelihood)
         return out if keep_errors else _raise_failures(out)
+
+    def ask(self, generate: Sequence[GenerateRequest], score: Sequence[LoglikelihoodRequest], *,
+            keep_errors: bool = False) -> tuple[list[Any], list[Any]]:
+        """`complete(generate)` and `score(score)` in one backend call (`Backend.answer`), so a backend
+        can share work between them: the hf backend scores an expected answer from the pass that
+        generates from the same prompt. The observer sees the generations, then the scorings."""
+        __tracebackhide__ = True
+        distinct = list(dict.fromkeys(generate)), list(dict.fromkeys(score))
+        answered = self.backend.answer(*distinct) if distinct[0] or distinct[1] else ([], [])
+        out = []
+        for kind, requests, asked, answers in zip(("generate", "loglikelihood"), (generate, score), distinct, answered):
+            by_request = dict(zip(asked, answers))
+            out.append([by_request[r] for r in requests])
+            if self.observer is not None and requests:
+                self.observer(kind, requests, out[-1])
+        return (out[0], out[1]) if keep_errors else (_raise_failures(out[0]), _raise_failures(out[1]))
 
     # -- prompts -----------------------------------------------------------------------------
     def frame(self, prompt: str, format: str | None = None, *, shots: Sequence[Shot] = (),

@@ -123,3 +123,16 @@ def test_prompts_with_a_shared_prefix_answer_as_one_at_a_time(backend):
     batched = backend.loglikelihood(scored)
     single = [backend.loglikelihood([r])[0] for r in scored]
     assert max(abs(b.logprob - s.logprob) for b, s in zip(batched, single)) < 1e-4
+
+
+def test_an_answer_scored_in_its_generation_pass_changes_neither_result(backend):
+    """`answer` scores each expected answer in the pass that generates from its prompt, then masks
+    it out: the generations and the scores are those of `generate` and `loglikelihood` apart."""
+    generate = [GenerateRequest(p, max_new_tokens=6, stop=("\n",)) for p in SHARED]
+    # Long wrong answers: were they left in the context, the generations would follow them.
+    expected = [LoglikelihoodRequest(p, f" {n} thousand and {n}") for p, n in zip(SHARED, (7, 31, 512))]
+    answers, scores = backend.answer(generate, expected + [LoglikelihoodRequest(SHARED[0], " 91")])
+    assert answers == backend.generate(generate)
+    apart = backend.loglikelihood(expected + [LoglikelihoodRequest(SHARED[0], " 91")])
+    assert [(s.n_tokens, s.is_greedy) for s in scores] == [(s.n_tokens, s.is_greedy) for s in apart]
+    assert max(abs(a.logprob - b.logprob) for a, b in zip(scores, apart)) < 1e-4

@@ -2,7 +2,9 @@
 
 Multiple-choice questions ask for several continuations of one context; lm-evaluation-harness
 runs the whole context again for each. Here a batch of distinct contexts runs once (left padded),
-its key/value cache is repeated for each continuation, and only the continuation tokens run again.
+with the tokens every option of a context begins with (" " before " 90", " 91"…), and only each
+option's own tokens run again, on the context's key/value cache repeated for its options. A
+context scored for one continuation runs it whole in that one pass.
 """
 
 from __future__ import annotations
@@ -11,17 +13,19 @@ from typing import Any
 
 import torch
 
-from .decode import cache_kwarg, prefill
+from .decode import PrefixMemo, cache_kwarg, prefill
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
+Scored = tuple[float, bool]  # (sum of continuation log-probs, whether greedy decoding gives the continuation)
 
 
 def group_batches(pairs: list[Pair], rows_per_batch: int) -> list[list[tuple[tuple[int, ...], list[int]]]]:
-    """Batches of (context, indices of its pairs), longest contexts first, at most ~rows_per_batch pairs each."""
+    """Batches of (context, indices of its pairs), longest contexts first (then by their tokens, so
+    neighbours share what they can), at most ~rows_per_batch pairs each."""
     by_context: dict[tuple[int, ...], list[int]] = {}
     for index, (context, _) in enumerate(pairs):
         by_context.setdefault(context, []).append(index)
-    ordered = sorted(by_context.items(), key=lambda kv: -len(kv[0]))
+    ordered = sorted(by_context.items(), key=lambda kv: (-len(kv[0]), kv[0]))
     batches: list[list[tuple[tuple[int, ...], list[int]]]] = []
     current: list[tuple[tuple[int, ...], list[int]]] = []
     size = 0
@@ -36,41 +40,66 @@ def group_batches(pairs: list[Pair], rows_per_batch: int) -> list[list[tuple[tup
     return batches
 
 
+def shared_lead(continuations: list[tuple[int, ...]]) -> int:
+    """How many leading tokens all the continuations share, leaving each at least one of its own."""
+    if not continuations or not all(continuations):
+        return 0
+    limit = min(len(c) for c in continuations) - 1
+    length = 0
+    while length < limit and all(c[length] == continuations[0][length] for c in continuations):
+        length += 1
+    return length
+
+
+@torch.inference_mode()
+def finish_scores(model: Any, cache: Any, mask: torch.Tensor, next_pos: torch.Tensor,
+                  rows: list[tuple[int, tuple[int, ...], torch.Tensor]], pad_id: int) -> list[Scored]:
+    """Scores of continuations of the rows of a computed batch.
+
+    Each of `rows` is (owner: its row in `cache`, continuation, log-probs [n, vocabulary] that
+    predict its first n tokens, already computed); the tokens after those run on the owner's
+    cache, all rows in one pass."""
+    device = mask.device
+    results: list[Scored | None] = [(0.0, True) if not cont else None for _, cont, _ in rows]
+    todo = [r for r, (_, cont, known) in enumerate(rows) if cont and len(cont) > len(known)]
+    rest = None
+    if todo:
+        width = max(len(rows[r][1]) - len(rows[r][2]) for r in todo)
+        owner_index = torch.tensor([rows[r][0] for r in todo], device=device)
+        cache.batch_select_indices(owner_index)
+        tail = torch.full((len(todo), width), pad_id, dtype=torch.long)
+        tail_mask = torch.zeros((len(todo), width), dtype=torch.long)
+        for k, r in enumerate(todo):
+            _, cont, known = rows[r]
+            fed = cont[len(known) - 1: -1]  # the last known token, then each next one
+            tail[k, : len(fed)] = torch.tensor(fed)
+            tail_mask[k, : len(fed)] = 1
+        full_mask = torch.cat([mask[owner_index], tail_mask.to(device)], dim=1)
+        tail_pos = next_pos[owner_index, None] + torch.arange(width, device=device)[None, :]
+        out = model(input_ids=tail.to(device), attention_mask=full_mask, position_ids=tail_pos, use_cache=True,
+                    **{cache_kwarg(model): cache})
+        rest = {r: out.logits[k].float().log_softmax(-1) for k, r in enumerate(todo)}
+    for r, (_, cont, known) in enumerate(rows):
+        if results[r] is not None:
+            continue
+        dists = known[: len(cont)]
+        if rest is not None and r in rest:
+            dists = torch.cat([dists, rest[r][: len(cont) - len(known)]])
+        target = torch.tensor(cont, device=dists.device)
+        results[r] = (float(dists.gather(-1, target[:, None]).sum()), bool((dists.argmax(-1) == target).all()))
+    return [r for r in results if r is not None]
+
+
 @torch.inference_mode()
 def score_batch(model: Any, pairs: list[Pair], batch: list[tuple[tuple[int, ...], list[int]]],
-                pad_id: int) -> dict[int, tuple[float, bool]]:
+                pad_id: int, memo: PrefixMemo | None = None) -> dict[int, Scored]:
     """{pair index: (sum of continuation log-probs, whether greedy decoding gives the continuation)}."""
-    device = next(model.parameters()).device
-    contexts = [list(c) for c, _ in batch]
-    cache, mask, last_logits, next_pos = prefill(model, contexts, pad_id)
-    first = last_logits.float().log_softmax(-1)  # predicts each continuation's first token
-    owners = [g for g, (_, members) in enumerate(batch) for _ in members]
+    leads = [shared_lead([pairs[i][1] for i in members]) for _, members in batch]
+    keep = max(leads) + 1
+    contexts = [list(context) + list(pairs[members[0]][1][:lead]) for (context, members), lead in zip(batch, leads)]
+    cache, mask, logits, next_pos = prefill(model, contexts, pad_id, memo, keep=keep)
+    logprobs = logits.float().log_softmax(-1)  # [contexts, keep, vocabulary]: the last predicts each option's own first token
+    rows = [(g, pairs[i][1], logprobs[g, keep - 1 - lead:]) for g, ((_, members), lead) in enumerate(zip(batch, leads))
+            for i in members]
     indices = [i for _, members in batch for i in members]
-    continuations = [list(pairs[i][1]) for i in indices]
-    results: dict[int, tuple[float, bool]] = {}
-    rest_width = max(len(c) for c in continuations) - 1
-    rest = None
-    if rest_width > 0:
-        owner_index = torch.tensor(owners, device=device)
-        cache.batch_select_indices(owner_index)
-        tail = torch.full((len(indices), rest_width), pad_id, dtype=torch.long)
-        tail_mask = torch.zeros((len(indices), rest_width), dtype=torch.long)
-        for r, cont in enumerate(continuations):
-            if len(cont) > 1:
-                tail[r, : len(cont) - 1] = torch.tensor(cont[:-1])
-                tail_mask[r, : len(cont) - 1] = 1
-        full_mask = torch.cat([mask[owner_index], tail_mask.to(device)], dim=1)
-        tail_pos = next_pos[owner_index, None] + torch.arange(rest_width, device=device)[None, :]
-        rest = model(input_ids=tail.to(device), attention_mask=full_mask, position_ids=tail_pos,
-                     use_cache=True, **{cache_kwarg(model): cache}).logits.float().log_softmax(-1)
-    for r, (index, cont) in enumerate(zip(indices, continuations)):
-        if not cont:
-            results[index] = (0.0, True)
-            continue
-        dists = [first[owners[r]]] + ([rest[r, j] for j in range(len(cont) - 1)] if rest is not None else [])
-        target = torch.tensor(cont, device=device)
-        stacked = torch.stack(dists[: len(cont)])
-        logprob = float(stacked.gather(-1, target[:, None]).sum())
-        greedy = bool((stacked.argmax(-1) == target).all())
-        results[index] = (logprob, greedy)
-    return results
+    return dict(zip(indices, finish_scores(model, cache, mask, next_pos, rows, pad_id)))

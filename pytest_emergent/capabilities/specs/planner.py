@@ -1,9 +1,10 @@
 """Planning: every request of one model's spec items, asked together before the first one grades.
 
 The first spec item of a model triggers the plan for all spec items of that model; the others
-only read their results. All generations go to the model as one list and all scorings as
-another (`Model.complete` / `Model.score`, the methods Python tests reach the backend through):
-identical requests are asked once, and the backend alone decides its batches. Judged items
+only read their results. All generations and all scorings go to the model in one call
+(`Model.ask`, beside `Model.complete` / `Model.score` that Python tests reach the backend
+through): identical requests are asked once, and the backend alone decides its batches and
+what work the two kinds share. Judged items
 need a second model, so their answers are all generated first and each judge is loaded once
 afterwards. A request that fails errors only the items that asked it.
 """
@@ -82,18 +83,20 @@ def _answered(answer: Any) -> Any:
 
 
 def ask(model: Model, requests: list[Any], stats: PlanStats) -> dict[Any, Any]:
-    """Answers to `requests` (generations and scorings mixed), each kind in one Model call."""
+    """Answers to `requests` (generations and scorings mixed), all in one Model call (`Model.ask`:
+    the backend may score an expected answer from the pass that generates from its prompt)."""
     started = time.perf_counter()
     generate = list(dict.fromkeys(r for r in requests if isinstance(r, GenerateRequest)))
     score = list(dict.fromkeys(r for r in requests if not isinstance(r, GenerateRequest)))
     stats.requested += len(requests)
     stats.distinct += len(generate) + len(score)
     answers: dict[Any, Any] = {}
-    with model.working(len(generate) + len(score)):  # one task on the terminal: "340/1200 requests, ETA 1m10s"
-        for batch, call in ((generate, model.complete), (score, model.score)):
-            if batch:
-                answers.update(zip(batch, call(batch, keep_errors=True)))
-                stats.calls += 1
+    if generate or score:
+        with model.working(len(generate) + len(score)):  # one task on the terminal: "340/1200 requests, ETA 1m10s"
+            generated, scored = model.ask(generate, score, keep_errors=True)
+        answers.update(zip(generate, generated))
+        answers.update(zip(score, scored))
+        stats.calls += 1
     stats.seconds += time.perf_counter() - started
     return answers
 

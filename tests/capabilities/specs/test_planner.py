@@ -1,4 +1,4 @@
-"""A model's spec items are planned together: each distinct request asked once, in one call per kind,
+"""A model's spec items are planned together: each distinct request asked once, in one call for both kinds,
 through the same Model methods Python tests use; a failed request errors only the cases that asked it."""
 
 from __future__ import annotations
@@ -138,3 +138,18 @@ def test_a_server_without_prompt_log_probabilities_still_grades_generated_answer
     assert isinstance(plan.answers[first.target], RequestError)
     assert plan.failure(first) is None and plan.evidence("add-qa")[0].target is None
     assert plan.evidence("add-qa")[0].output == "3"
+
+
+def test_generations_and_scorings_reach_the_backend_in_one_call(tmp_path):
+    """One `Backend.answer` call, so a backend can score an expected answer from the pass that
+    generates from the same prompt (the hf backend does)."""
+    calls = []
+
+    class Joint(ScriptedBackend):
+        def answer(self, generate, score):
+            calls.append((len(generate), len(score)))
+            return super().answer(generate, score)
+
+    plan = plan_model(Model("m", Joint(reply=lambda p: "3"), Scale(params=1e6)), work_of(specs(tmp_path)))
+    assert len(calls) == 1 and calls[0][0] == 4 and calls[0][1] > 0
+    assert plan.stats.calls == 1
