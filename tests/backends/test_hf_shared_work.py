@@ -23,12 +23,13 @@ def counting(tiny_dir, batch_size: int = 2):
     """A fresh backend (nothing kept from other tests) that counts the tokens it runs in `ran`."""
     backend = load_backend(ModelConfig(name="tiny", path=str(tiny_dir), options={"batch_size": batch_size}))
     forward = backend.model.forward
-    backend.ran = 0
+    backend.ran = backend.padded = 0
 
     @functools.wraps(forward)  # keeps the signature: the backend reads the cache argument's name from it
     def counted(*args, **kwargs):
         ids, mask = kwargs["input_ids"], kwargs.get("attention_mask")
         backend.ran += int(mask[:, -ids.shape[1]:].sum()) if mask is not None else ids.numel()
+        backend.padded += ids.numel()
         return forward(*args, **kwargs)
 
     backend.model.forward = counted
@@ -77,8 +78,14 @@ def test_tokens_every_option_begins_with_run_once_per_question(tiny):
     assert tiny.ran == len(context) + lead + sum(len(c) - lead - 1 for _, c in pairs)
 
 
+def test_options_of_different_lengths_run_no_padding(tiny):
+    options = (" 9", " 181", " 7654329", " 7654321", " 18")  # after the shared space: 1, 3, 7, 7 and 2 tokens
+    tiny.loglikelihood([LoglikelihoodRequest(QUESTIONS[0], option) for option in options])
+    assert tiny.padded == tiny.ran
+
+
 def test_scores_equal_one_at_a_time_with_the_shared_work(tiny, tiny_dir):
-    requests = [LoglikelihoodRequest(q, option) for q in QUESTIONS for option in OPTIONS]
+    requests = [LoglikelihoodRequest(q, option) for q in QUESTIONS for option in OPTIONS + (" 1234567", " 7")]
     batched = tiny.loglikelihood(requests)
     alone = counting(tiny_dir, batch_size=1)
     single = [alone.loglikelihood([r])[0] for r in requests]

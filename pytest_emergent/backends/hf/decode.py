@@ -24,6 +24,34 @@ def cache_kwarg(model: Any) -> str:
     return "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
 
 
+def sharing_copy(cache: Any) -> Any:
+    """A copy of a key/value cache that shares its tensors. Selecting rows of the copy or running
+    on it makes new tensors, so the original stays whole without its contents being copied."""
+    memo: dict[int, Any] = {}
+    seen: set[int] = set()
+
+    def walk(value: Any, depth: int) -> None:
+        if isinstance(value, torch.Tensor):
+            memo[id(value)] = value
+            return
+        if depth > 6 or id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, dict):
+            children = list(value.values())
+        elif isinstance(value, (list, tuple)):
+            children = list(value)
+        elif hasattr(value, "__dict__"):
+            children = list(vars(value).values())
+        else:
+            return
+        for child in children:
+            walk(child, depth + 1)
+
+    walk(cache, 0)
+    return copy.deepcopy(cache, memo)
+
+
 def left_pad(rows: list[list[int]], pad_id: int, device: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(ids, attention mask, position ids) for rows padded on the left."""
     width = max(len(r) for r in rows)

@@ -9,11 +9,12 @@ context scored for one continuation runs it whole in that one pass.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from .decode import PrefixMemo, cache_kwarg, prefill
+from .decode import PrefixMemo, cache_kwarg, prefill, sharing_copy
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 Scored = tuple[float, bool]  # (sum of continuation log-probs, whether greedy decoding gives the continuation)
@@ -51,6 +52,19 @@ def shared_lead(continuations: list[tuple[int, ...]]) -> int:
     return length
 
 
+def by_width(rows: list[int], width: Callable[[int], int], slack: float = 1.25) -> list[list[int]]:
+    """Rows in groups of similar width (the widest at most `slack` times the narrowest), so that a
+    pass over a group runs little padding: one token fed beside two would waste a third."""
+    groups: list[list[int]] = []
+    narrowest = 0
+    for row in sorted(rows, key=width):
+        if not groups or width(row) > narrowest * slack:
+            groups.append([])
+            narrowest = width(row)
+        groups[-1].append(row)
+    return groups
+
+
 @torch.inference_mode()
 def finish_scores(model: Any, cache: Any, mask: torch.Tensor, next_pos: torch.Tensor,
                   rows: list[tuple[int, tuple[int, ...], torch.Tensor]], pad_id: int) -> list[Scored]:
@@ -58,33 +72,34 @@ def finish_scores(model: Any, cache: Any, mask: torch.Tensor, next_pos: torch.Te
 
     Each of `rows` is (owner: its row in `cache`, continuation, log-probs [n, vocabulary] that
     predict its first n tokens, already computed); the tokens after those run on the owner's
-    cache, all rows in one pass."""
+    cache, one pass for each group of rows that feed about as many tokens."""
     device = mask.device
     results: list[Scored | None] = [(0.0, True) if not cont else None for _, cont, _ in rows]
     todo = [r for r, (_, cont, known) in enumerate(rows) if cont and len(cont) > len(known)]
-    rest = None
-    if todo:
-        width = max(len(rows[r][1]) - len(rows[r][2]) for r in todo)
-        owner_index = torch.tensor([rows[r][0] for r in todo], device=device)
-        cache.batch_select_indices(owner_index)
-        tail = torch.full((len(todo), width), pad_id, dtype=torch.long)
-        tail_mask = torch.zeros((len(todo), width), dtype=torch.long)
-        for k, r in enumerate(todo):
-            _, cont, known = rows[r]
-            fed = cont[len(known) - 1: -1]  # the last known token, then each next one
-            tail[k, : len(fed)] = torch.tensor(fed)
-            tail_mask[k, : len(fed)] = 1
+    rest: dict[int, torch.Tensor] = {}
+    groups = by_width(todo, lambda r: len(rows[r][1]) - len(rows[r][2]))
+    for n, group in enumerate(groups):
+        work = cache if n == len(groups) - 1 else sharing_copy(cache)  # the last group may use it up
+        owner_index = torch.tensor([rows[r][0] for r in group], device=device)
+        work.batch_select_indices(owner_index)
+        fed = [rows[r][1][len(rows[r][2]) - 1: -1] for r in group]  # the last known token, then each next one
+        width = max(len(f) for f in fed)
+        tail = torch.full((len(group), width), pad_id, dtype=torch.long)
+        tail_mask = torch.zeros((len(group), width), dtype=torch.long)
+        for k, tokens in enumerate(fed):
+            tail[k, : len(tokens)] = torch.tensor(tokens)
+            tail_mask[k, : len(tokens)] = 1
         full_mask = torch.cat([mask[owner_index], tail_mask.to(device)], dim=1)
         tail_pos = next_pos[owner_index, None] + torch.arange(width, device=device)[None, :]
         out = model(input_ids=tail.to(device), attention_mask=full_mask, position_ids=tail_pos, use_cache=True,
-                    **{cache_kwarg(model): cache})
-        rest = {r: out.logits[k].float().log_softmax(-1) for k, r in enumerate(todo)}
+                    **{cache_kwarg(model): work})
+        rest.update({r: out.logits[k, : len(fed[k])].float().log_softmax(-1) for k, r in enumerate(group)})
     for r, (_, cont, known) in enumerate(rows):
         if results[r] is not None:
             continue
         dists = known[: len(cont)]
-        if rest is not None and r in rest:
-            dists = torch.cat([dists, rest[r][: len(cont) - len(known)]])
+        if r in rest:
+            dists = torch.cat([dists, rest[r]])
         target = torch.tensor(cont, device=dists.device)
         results[r] = (float(dists.gather(-1, target[:, None]).sum()), bool((dists.argmax(-1) == target).all()))
     return [r for r in results if r is not None]
