@@ -84,6 +84,8 @@ def run_ours(folder: Path, data: Path, limit: int) -> dict[str, dict]:
     from spec_probe import count_batches
 
     seen = count_batches()
+    for values in seen.values():
+        values.clear()
     prompts, docs = contexts(data, "mc", limit)
     started = time.perf_counter()
     picks = model.choose(prompts, [[" " + c for c in d["choices"]] for d in docs])
