@@ -12,6 +12,7 @@ import functools
 import pytest
 
 from pytest_emergent.backends import GenerateRequest, LoglikelihoodRequest, load_backend
+from pytest_emergent.backends.hf.causal import MAX_RIDER
 from pytest_emergent.config import ModelConfig
 
 FEW_SHOT = "Q: What is 12 + 35?\nA: 47\n\nQ: What is 60 + 21?\nA: 81\n\nQ: What is 44 + 38?\nA: 82\n\n"
@@ -109,3 +110,16 @@ def test_an_expected_answer_is_scored_from_the_pass_that_generates_from_its_prom
     after_first = sum(len(tiny.split(r)[1]) - 1 for r in expected[:-1])
     hello = sum(len(part) for part in tiny.split(expected[-1])) - 1
     assert tiny.ran == generation + after_first + hello
+
+
+def test_a_long_expected_answer_is_scored_on_its_own(tiny, tiny_dir):
+    """Past MAX_RIDER tokens an answer does not ride (every prompt of the batch would keep logits
+    for as many positions); it is scored as `loglikelihood` scores it, with the same result."""
+    long_answer = " " + " ".join(str(n) for n in range(40))
+    generate = [GenerateRequest(q, max_new_tokens=1) for q in QUESTIONS[:2]]
+    expected = [LoglikelihoodRequest(QUESTIONS[0], long_answer), LoglikelihoodRequest(QUESTIONS[1], " 90")]
+    assert len(tiny.split(expected[0])[1]) > MAX_RIDER
+    _, scores = tiny.answer(generate, expected)
+    apart = counting(tiny_dir).loglikelihood(expected)
+    assert max(abs(a.logprob - b.logprob) for a, b in zip(scores, apart)) < 1e-4
+    assert [s.n_tokens for s in scores] == [s.n_tokens for s in apart]

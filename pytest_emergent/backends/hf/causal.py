@@ -11,6 +11,7 @@ generated case) is scored in that generation's own pass over the prompt (`answer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ...progress import advance
@@ -19,6 +20,10 @@ from ..tokens import split_pair
 from .base import TransformersBackend
 from .decode import PrefixMemo, greedy
 from .score import Scored, group_batches, score_batch
+
+# A scored answer rides in its generation's pass up to this many tokens: every prompt of the batch
+# then keeps logits for as many positions. Longer ones are scored on their own.
+MAX_RIDER = 16
 
 
 class CausalBackend(TransformersBackend):
@@ -60,7 +65,7 @@ class CausalBackend(TransformersBackend):
         pairs = [self.split(r) for r in requests]
         return self._results(pairs, self._score(pairs, range(len(pairs))))
 
-    def _score(self, pairs: list[Any], indices: Any) -> dict[int, Scored]:
+    def _score(self, pairs: list[Any], indices: Iterable[int]) -> dict[int, Scored]:
         results: dict[int, Scored] = {}
         wanted = list(indices)
         # Options are short: a batch of `batch_size` contexts carries about four continuations each.
@@ -78,7 +83,8 @@ class CausalBackend(TransformersBackend):
                score: list[LoglikelihoodRequest]) -> tuple[list[str | RequestError], list[Loglikelihood | RequestError]]:
         """Both lists at once: a continuation whose context is a generated prompt (token for token)
         is scored in that generation's pass over the prompt, so the prompt runs once, not twice
-        (one such continuation per prompt); the others are scored as `loglikelihood` scores them."""
+        (one such continuation per prompt, of at most MAX_RIDER tokens); the others are scored as
+        `loglikelihood` scores them."""
         encoded = [self.prompt_ids(r) for r in generate]
         by_prompt: dict[tuple[int, ...], int] = {}
         for index, ids in enumerate(encoded):
@@ -87,7 +93,7 @@ class CausalBackend(TransformersBackend):
         rider_of: dict[int, int] = {}
         for index, (context, continuation) in enumerate(pairs):
             owner = by_prompt.get(context)
-            if owner is not None and owner not in rider_of and continuation:
+            if owner is not None and owner not in rider_of and 0 < len(continuation) <= MAX_RIDER:
                 rider_of[owner] = index
         answers, scores = self._generate(generate, encoded, rider_of, pairs)
         scores.update(self._score(pairs, [i for i in range(len(pairs)) if i not in scores]))

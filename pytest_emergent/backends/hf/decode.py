@@ -176,10 +176,9 @@ def greedy(
                                             most_shared=min(len(r) for r in rows) - 1)
     scores: list[tuple[float, bool] | None] = [None] * len(rows)
     if any(riders):
-        logprobs = logits.float().log_softmax(-1)
         for i, rider in enumerate(riders):
             if rider:  # the prompt's last position, then each fed rider token, predict the rider's tokens
-                dists = logprobs[i, keep - 1 - extra[i]:]
+                dists = logits[i, keep - 1 - extra[i]:].float().log_softmax(-1)
                 target = torch.tensor(rider, device=dists.device)
                 scores[i] = (float(dists.gather(-1, target[:, None]).sum()), bool((dists.argmax(-1) == target).all()))
     last_logits = logits[torch.arange(len(rows), device=device), torch.tensor([keep - 1 - e for e in extra], device=device)]

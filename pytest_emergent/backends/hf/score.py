@@ -41,11 +41,15 @@ def group_batches(pairs: list[Pair], rows_per_batch: int) -> list[list[tuple[tup
     return batches
 
 
+MAX_LEAD = 4  # the batch's prefill keeps logits for this many more positions of every context
+
+
 def shared_lead(continuations: list[tuple[int, ...]]) -> int:
-    """How many leading tokens all the continuations share, leaving each at least one of its own."""
+    """How many leading tokens all the continuations share (at most MAX_LEAD), leaving each at
+    least one of its own."""
     if not continuations or not all(continuations):
         return 0
-    limit = min(len(c) for c in continuations) - 1
+    limit = min(min(len(c) for c in continuations) - 1, MAX_LEAD)
     length = 0
     while length < limit and all(c[length] == continuations[0][length] for c in continuations):
         length += 1
@@ -113,8 +117,8 @@ def score_batch(model: Any, pairs: list[Pair], batch: list[tuple[tuple[int, ...]
     keep = max(leads) + 1
     contexts = [list(context) + list(pairs[members[0]][1][:lead]) for (context, members), lead in zip(batch, leads)]
     cache, mask, logits, next_pos = prefill(model, contexts, pad_id, memo, keep=keep)
-    logprobs = logits.float().log_softmax(-1)  # [contexts, keep, vocabulary]: the last predicts each option's own first token
-    rows = [(g, pairs[i][1], logprobs[g, keep - 1 - lead:]) for g, ((_, members), lead) in enumerate(zip(batch, leads))
-            for i in members]
+    # Per context, the positions that predict its lead and then each option's own first token.
+    known = [logits[g, keep - 1 - lead:].float().log_softmax(-1) for g, lead in enumerate(leads)]
+    rows = [(g, pairs[i][1], known[g]) for g, (_, members) in enumerate(batch) for i in members]
     indices = [i for _, members in batch for i in members]
     return dict(zip(indices, finish_scores(model, cache, mask, next_pos, rows, pad_id)))
