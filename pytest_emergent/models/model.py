@@ -109,7 +109,12 @@ class Model:
         generates from the same prompt. The observer sees the generations, then the scorings."""
         __tracebackhide__ = True
         distinct = list(dict.fromkeys(generate)), list(dict.fromkeys(score))
-        answered = self.backend.answer(*distinct) if distinct[0] or distinct[1] else ([], [])
+        total = len(distinct[0]) + len(distinct[1])
+        with self.working(total, least=LONG_LIST) as task:
+            before = task.done if task is not None else 0
+            answered = self.backend.answer(*distinct) if total else ([], [])
+            if task is not None:
+                task.reach(before + total)  # what the backend did not count itself
         out = []
         for kind, requests, asked, answers in zip(("generate", "loglikelihood"), (generate, score), distinct, answered):
             by_request = dict(zip(asked, answers))
