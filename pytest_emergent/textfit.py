@@ -36,6 +36,27 @@ def shorten(text: str, width: int) -> str:
     return f"{head}…{tail}"
 
 
+def wrap(text: str, width: int | None, indent: str = "    ") -> list[str]:
+    """`text` as lines of at most `width` columns, broken at spaces; lines after the first start
+    with `indent`. A word longer than a line stays whole (ids and paths are not cut)."""
+    if width is None or width_of(text) <= width:
+        return [text]
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    lines: list[str] = []
+    line = lead
+    for word in text[len(lead):].split(" "):
+        if not word:
+            continue
+        joined = f"{line} {word}" if line.strip() else f"{line}{word}"
+        if width_of(joined) <= width or not line.strip():
+            line = joined
+        else:
+            lines.append(line)
+            line = f"{indent}{word}"
+    lines.append(line)
+    return lines
+
+
 def terminal_width(default: int = 80) -> int:
     """The terminal's columns (COLUMNS wins, as for every program); `default` when unknown."""
     return shutil.get_terminal_size((default, 24)).columns

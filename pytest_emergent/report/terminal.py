@@ -3,7 +3,8 @@
 Capabilities show by their short ids (textfit.short_ids; `--emergent-full-ids` for node ids).
 A cell reads `pass 0.80 ±0.17 ▲lit-up`: status, score, the wider side of its 95% interval and
 the change. When that is too wide for the terminal, cells go compact (`pass .80 ▲`, with a
-legend) and then model columns go in blocks under the same capability column.
+legend) and then model columns go in blocks under the same capability column. The lists under
+the matrix (regressed, early passes) wrap at the terminal's width with a hanging indent.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from ..outcomes import Status
 from ..results import ModelHeader, Result, count_statuses, natural_key, ordered_models
 from ..scale import format_number
-from ..textfit import render, short_ids, shorten, width_of
+from ..textfit import render, short_ids, shorten, width_of, wrap
 from .escape import terminal
 
 _MARKUP = {
@@ -166,9 +167,10 @@ def write_section(terminalreporter, headers: dict[str, ModelHeader], results: li
         for r in regressed:
             base = r.get("baseline") or {}
             name = terminal_safe(shown.get(r["capability"], r["capability"]))
-            tr.write_line(f"  {name} on {terminal_safe(r['model'])}: {r['status']} now, {base.get('status')} on "
-                          f"{terminal_safe(str(base.get('model')))} in run {terminal_safe(str(base.get('run_id')))}",
-                          red=True)
+            for line in wrap(f"  {name} on {terminal_safe(r['model'])}: {r['status']} now, {base.get('status')} on "
+                             f"{terminal_safe(str(base.get('model')))} in run {terminal_safe(str(base.get('run_id')))}",
+                             width):
+                tr.write_line(line, red=True)
             for line in (flips or {}).get((r["capability"], r["model"]), []):
                 tr.write_line(line)
     early = [r for r in results if r.status is Status.EARLY_PASS]
@@ -176,9 +178,12 @@ def write_section(terminalreporter, headers: dict[str, ModelHeader], results: li
         tr.write_line("")
         tr.write_line("early passes (capability works below its declared scale):", cyan=True, bold=True)
         for r in early:
-            tr.write_line(f"  {terminal_safe(shown.get(r.capability, r.capability))} on {r.model}: {terminal_safe(r.reason)}")
+            for line in wrap(f"  {terminal_safe(shown.get(r.capability, r.capability))} on {terminal_safe(r.model)}: "
+                             f"{terminal_safe(r.reason)}", width):
+                tr.write_line(line)
+    # Error lines and the summary line stay whole, one line each, for grep and log search.
     for name, error in load_errors.items():
-        tr.write_line(f"model {name} could not be loaded: {terminal_safe(error)}", red=True)
+        tr.write_line(f"model {terminal_safe(name)} could not be loaded: {terminal_safe(error)}", red=True)
     tr.write_line(summary_line(results, changes), bold=True)
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pytest_emergent.outcomes import Status
-from pytest_emergent.report.terminal import matrix_lines
+from pytest_emergent.report.terminal import matrix_lines, write_section
 from pytest_emergent.results import ModelHeader, Result
-from pytest_emergent.textfit import render, short_ids, shorten, width_of
+from pytest_emergent.textfit import render, short_ids, shorten, width_of, wrap
 
 
 def test_short_ids_are_the_shortest_tail_no_other_id_shows():
@@ -95,3 +97,41 @@ def test_a_narrow_terminal_abbreviates_and_says_so():
     lines = _matrix(80)
     assert any(line.startswith("xfail = expected-fail") for line in lines)
     assert not any("expected-fail 0.50" in line for line in lines)
+
+
+def test_wrap_breaks_at_spaces_with_a_hanging_indent_and_keeps_every_word():
+    text = "  essay/qa-deep-learning-revolution on smollm2-135m: needs params ≥ 7B; model has 135M; needs trait instruct"
+    lines = wrap(text, 40)
+    assert lines[0].startswith("  essay/") and all(line.startswith("    ") for line in lines[1:])
+    assert all(width_of(line) <= 40 for line in lines[1:])
+    assert " ".join(line.strip() for line in lines) == text.strip()
+    assert wrap("  " + "x" * 50 + " end", 20) == ["  " + "x" * 50, "    end"]  # an id longer than a line stays whole
+    assert wrap(text, None) == [text]
+
+
+class _Terminal:
+    """What write_section uses of pytest's terminal reporter."""
+
+    def __init__(self, width: int):
+        self._tw = type("TW", (), {"fullwidth": width})()
+        self.lines: list[str] = []
+
+    def write_sep(self, sep: str, title: str) -> None:
+        self.lines.append(f"{sep * 3} {title} {sep * 3}")
+
+    def write_line(self, text: str, **markup) -> None:
+        self.lines.append(text)
+
+
+def test_early_passes_under_the_matrix_wrap_at_the_terminal_width():
+    reason = "needs params ≥ 1.3B; model has 70M; needs trait instruct; model has base"
+    results = [replace(_result(c, "pythia-70m", Status.EARLY_PASS, 0.9), reason=reason) for c in CAPS[1:3]]
+    tr = _Terminal(60)
+    write_section(tr, MODELS, results, {})
+    early = tr.lines[tr.lines.index("early passes (capability works below its declared scale):") + 1:-1]
+    assert all(width_of(line) <= 60 for line in early) and len(early) > 2
+    starts = [i for i, line in enumerate(early) if not line.startswith("    ")]
+    assert len(starts) == 2 and all(early[i].startswith("  ") for i in starts)
+    entries = [" ".join(line.strip() for line in early[a:b]) for a, b in zip(starts, starts[1:] + [len(early)])]
+    assert sorted(entries) == sorted(f"{c} on pythia-70m: {reason}" for c in CAPS[1:3])  # no word lost
+    assert tr.lines[-1].startswith("emergent: 2 early-pass")  # the summary stays one line
