@@ -77,7 +77,8 @@ def add_options(parser: pytest.Parser) -> None:
     option("models-file", f"YAML file of models (default: {MODELS_FILE} when present).", metavar="PATH")
     option("json", "write the run header and one entry per (capability, model) as JSON.", metavar="PATH")
     option("strict", "an early pass (pass below the declared scale) fails the run.", action="store_true", default=None)
-    option("batch-size", "sequences per batched forward pass (default auto: probed on CUDA, 16 on the CPU).",
+    option("batch-size", "rows of 512 tokens per batched forward pass (default auto: probed on CUDA, 16 on the CPU); "
+           "generation takes more rows of shorter prompts, up to 4x.",
            metavar="N|auto")
     option("md", "write the Markdown report (also appended to $GITHUB_STEP_SUMMARY when that is set).", metavar="PATH")
     option("html", "write a self-contained HTML report with emergence plots across the ledger's runs.", metavar="PATH")
@@ -101,7 +102,7 @@ def add_options(parser: pytest.Parser) -> None:
     ini = parser.addini
     ini("emergent_models", "models to run against (names or spec strings)", type="linelist", default=[])
     for name, what in (("models_file", "YAML file of models"), ("json", "path of the JSON report"),
-                       ("batch_size", "sequences per batched forward pass"), ("md", "path of the Markdown report"),
+                       ("batch_size", "rows of 512 tokens per batched forward pass"), ("md", "path of the Markdown report"),
                        ("html", "path of the HTML report"), ("ledger", "folder of run records"),
                        ("baseline", "latest, a run id, or none"), ("cache", "response cache folder, or off"),
                        ("alpha", "significance level of a change (default 0.05)"),

@@ -1,6 +1,13 @@
 import pytest
 
-from pytest_emergent.backends.hf.batch import CPU_AUTO, auto_batch_size, largest_fitting
+from pytest_emergent.backends.hf.batch import (
+    CPU_AUTO,
+    GROWTH,
+    PROBE_LENGTH,
+    auto_batch_size,
+    largest_fitting,
+    token_batches,
+)
 
 
 def fits_up_to(limit: int):
@@ -35,3 +42,13 @@ def test_errors_other_than_memory_are_not_swallowed():
 
 def test_on_the_cpu_auto_is_a_fixed_size():
     assert auto_batch_size(object(), "cpu") == CPU_AUTO
+
+
+def test_generation_batches_hold_their_tokens_to_what_batch_size_rows_of_the_probe_length_would_be():
+    lengths = [PROBE_LENGTH * 2] * 3 + [PROBE_LENGTH] * 5 + [PROBE_LENGTH // 2] * 9 + [10] * 40
+    batches = token_batches(list(range(len(lengths))), lengths, 2)
+    # a batch's rows follow its first (longest) row: 1024 tokens 2 rows, 512 still 2, 256 four, 10 tokens GROWTH × 2
+    assert [len(b) for b in batches] == [2, 2, 2, 2, 4, 4, 4, 8, 8, 8, 8, 5]
+    assert sum(batches, []) == list(range(len(lengths)))  # every row once, in order
+    for batch in batches:
+        assert len(batch) <= GROWTH * 2 and (len(batch) == 2 or lengths[batch[0]] * len(batch) <= 2 * PROBE_LENGTH)

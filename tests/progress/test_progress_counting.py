@@ -52,9 +52,11 @@ def t5(tmp_path_factory):
                                     options={"batch_size": 4}))
 
 
-def test_a_decoder_counts_its_generations_batch_by_batch(tiny):
+def test_a_decoder_counts_its_generations_batch_by_batch(tiny_dir):
+    # batch size 1: short prompts go GROWTH = 4 rows a generation batch (batch.token_batches)
+    one = load_backend(ModelConfig(name="tiny", path=str(tiny_dir), options={"batch_size": 1}))
     requests = [GenerateRequest(f"Number {i} is", max_new_tokens=2) for i in range(10)]
-    assert counted(tiny, "generate", requests) == [4, 8, 10]
+    assert counted(one, "generate", requests) == [4, 8, 10]
 
 
 def test_a_decoder_counts_its_scorings_by_the_continuations_each_batch_scored(tiny):

@@ -18,6 +18,7 @@ from ...progress import advance
 from ..base import GenerateRequest, Loglikelihood, LoglikelihoodRequest, RequestError
 from ..tokens import split_pair
 from .base import TransformersBackend
+from .batch import token_batches
 from .decode import PrefixMemo, greedy
 from .score import Scored, group_batches, score_batch
 
@@ -42,8 +43,9 @@ class CausalBackend(TransformersBackend):
         order = sorted(range(len(requests)), key=lambda i: (-len(encoded[i]), encoded[i]))
         out = [""] * len(requests)
         scores: dict[int, Scored] = {}
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start:start + self.batch_size]
+        # A generating row keeps one logit: short prompts go more rows a batch (batch.token_batches).
+        lengths = [len(encoded[i]) + requests[i].max_new_tokens for i in range(len(requests))]
+        for batch in token_batches(order, lengths, self.batch_size):
             stops = [requests[i].stop for i in batch]
             riders = [pairs[rider_of[i]][1] if i in rider_of else () for i in batch]
             tokens, scored = greedy(self.model, [encoded[i] for i in batch], [requests[i].max_new_tokens for i in batch],
