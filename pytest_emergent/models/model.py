@@ -20,6 +20,7 @@ from ..scale import Scale
 from .framing import FORMATS, Framed, Layout, Shot, check_format, frame, frame_messages
 
 T = TypeVar("T")
+R = TypeVar("R")
 Observer = Callable[[str, Sequence[Any], Sequence[Any]], None]  # (kind, requests, answers)
 LONG_LIST = 32  # a call with this many distinct requests shows its progress (when it lasts)
 
@@ -75,13 +76,19 @@ class Model:
         calls made inside it count into it. Fewer than `least` requests: no task."""
         return track(self.name, total, self.progress, least=least)
 
+    def _counted(self, total: int, call: Callable[[], R]) -> R:
+        """`call()` as a progress task of `total` requests (a long list only), reaching its total
+        at the end for what the backend did not count itself."""
+        with self.working(total, least=LONG_LIST) as task:
+            before = task.done if task is not None else 0
+            result = call()
+            if task is not None:
+                task.reach(before + total)
+        return result
+
     def _ask(self, kind: str, requests: Sequence[T], call: Callable[[list[T]], list[Any]]) -> list[Any]:
         distinct = list(dict.fromkeys(requests))
-        with self.working(len(distinct), least=LONG_LIST) as task:
-            before = task.done if task is not None else 0
-            answers = dict(zip(distinct, call(distinct) if distinct else []))
-            if task is not None:
-                task.reach(before + len(distinct))  # what the backend did not count itself
+        answers = dict(zip(distinct, self._counted(len(distinct), lambda: call(distinct) if distinct else [])))
         out = [answers[r] for r in requests]
         if self.observer is not None:
             self.observer(kind, requests, out)
@@ -110,11 +117,7 @@ class Model:
         __tracebackhide__ = True
         distinct = list(dict.fromkeys(generate)), list(dict.fromkeys(score))
         total = len(distinct[0]) + len(distinct[1])
-        with self.working(total, least=LONG_LIST) as task:
-            before = task.done if task is not None else 0
-            answered = self.backend.answer(*distinct) if total else ([], [])
-            if task is not None:
-                task.reach(before + total)  # what the backend did not count itself
+        answered = self._counted(total, lambda: self.backend.answer(*distinct) if total else ([], []))
         out = []
         for kind, requests, asked, answers in zip(("generate", "loglikelihood"), (generate, score), distinct, answered):
             by_request = dict(zip(asked, answers))

@@ -71,8 +71,9 @@ class CausalBackend(TransformersBackend):
         results: dict[int, Scored] = {}
         wanted = list(indices)
         # Options are short: a batch of `batch_size` contexts carries about four continuations each.
-        for batch in group_batches([pairs[i] for i in wanted], self.batch_size * 4):
-            found = score_batch(self.model, [pairs[i] for i in wanted], batch, self.pad_id, self.memo)
+        chosen = [pairs[i] for i in wanted]
+        for batch in group_batches(chosen, self.batch_size * 4):
+            found = score_batch(self.model, chosen, batch, self.pad_id, self.memo)
             results.update({wanted[k]: value for k, value in found.items()})
             advance(sum(len(members) for _, members in batch))
         return results
