@@ -52,6 +52,12 @@ def sharing_copy(cache: Any) -> Any:
     return copy.deepcopy(cache, memo)
 
 
+def score_tokens(dists: torch.Tensor, tokens: Any) -> tuple[float, bool]:
+    """(sum of the log-probs `dists` [n, vocabulary] give `tokens`, whether each is the argmax)."""
+    target = torch.tensor(tokens, device=dists.device)
+    return float(dists.gather(-1, target[:, None]).sum()), bool((dists.argmax(-1) == target).all())
+
+
 def left_pad(rows: list[list[int]], pad_id: int, device: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(ids, attention mask, position ids) for rows padded on the left."""
     width = max(len(r) for r in rows)
@@ -128,8 +134,8 @@ def prefill(model: Any, rows: list[list[int]], pad_id: int, memo: PrefixMemo | N
 
     Few-shot prompts share most of their tokens: a prefix common to every row runs once (once per
     backend with a `memo`; a single prompt uses the memo's prefix when it starts with it) and its
-    key/value cache is repeated for the batch, so only each row's own suffix is computed. Each row keeps at least `keep` tokens of its own, and the shared
-    prefix is at most `most_shared` tokens long.
+    key/value cache is repeated for the batch, so only each row's own suffix is computed. Each row
+    keeps at least `keep` tokens of its own, and the shared prefix is at most `most_shared` tokens.
     """
     device = next(model.parameters()).device
     if len(rows) > 1:
@@ -178,9 +184,7 @@ def greedy(
     if any(riders):
         for i, rider in enumerate(riders):
             if rider:  # the prompt's last position, then each fed rider token, predict the rider's tokens
-                dists = logits[i, keep - 1 - extra[i]:].float().log_softmax(-1)
-                target = torch.tensor(rider, device=dists.device)
-                scores[i] = (float(dists.gather(-1, target[:, None]).sum()), bool((dists.argmax(-1) == target).all()))
+                scores[i] = score_tokens(logits[i, keep - 1 - extra[i]:].float().log_softmax(-1), rider)
     last_logits = logits[torch.arange(len(rows), device=device), torch.tensor([keep - 1 - e for e in extra], device=device)]
     if any(extra):  # the rider tokens leave the context: masked, and the next position follows the prompt
         width = mask.shape[1]

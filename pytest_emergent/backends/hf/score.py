@@ -14,7 +14,7 @@ from typing import Any
 
 import torch
 
-from .decode import PrefixMemo, cache_kwarg, prefill, sharing_copy
+from .decode import PrefixMemo, cache_kwarg, prefill, score_tokens, sharing_copy
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 Scored = tuple[float, bool]  # (sum of continuation log-probs, whether greedy decoding gives the continuation)
@@ -104,8 +104,7 @@ def finish_scores(model: Any, cache: Any, mask: torch.Tensor, next_pos: torch.Te
         dists = known[: len(cont)]
         if r in rest:
             dists = torch.cat([dists, rest[r]])
-        target = torch.tensor(cont, device=dists.device)
-        results[r] = (float(dists.gather(-1, target[:, None]).sum()), bool((dists.argmax(-1) == target).all()))
+        results[r] = score_tokens(dists, cont)
     return [r for r in results if r is not None]
 
 
